@@ -1,0 +1,135 @@
+//! What the cluster counts, so scenarios can check themselves.
+//!
+//! Links count every frame and every byte that crosses them (the blog's "network reduction" graph
+//! is read from these). The cluster counts what was lost: messages to dead processes, calls that
+//! timed out, and replies computed for callers that had already given up (wasted work).
+
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+
+use crate::pid::NodeId;
+
+/// Bytes each frame adds to its payload on a link: a 4-byte destination and a 4-byte length.
+pub const FRAME_HEADER_BYTES: u64 = 8;
+
+/// Live counters of one link.
+#[derive(Default)]
+pub(crate) struct LinkCounters {
+    messages: AtomicU64,
+    bytes: AtomicU64,
+}
+
+impl LinkCounters {
+    pub(crate) fn count(&self, payload_len: usize) {
+        self.messages.fetch_add(1, Relaxed);
+        self.bytes
+            .fetch_add(FRAME_HEADER_BYTES + payload_len as u64, Relaxed);
+    }
+
+    pub(crate) fn snapshot(&self, from: NodeId, to: NodeId) -> LinkStats {
+        LinkStats {
+            from,
+            to,
+            messages: self.messages.load(Relaxed),
+            bytes: self.bytes.load(Relaxed),
+        }
+    }
+}
+
+/// Live counters of the whole cluster.
+#[derive(Default)]
+pub(crate) struct Counters {
+    pub(crate) dropped: AtomicU64,
+    pub(crate) calls: AtomicU64,
+    pub(crate) replies: AtomicU64,
+    pub(crate) timeouts: AtomicU64,
+    pub(crate) wasted: AtomicU64,
+}
+
+impl Counters {
+    pub(crate) fn bump(counter: &AtomicU64) {
+        counter.fetch_add(1, Relaxed);
+    }
+}
+
+/// What crossed one link, from `from` to `to`, since the cluster started.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LinkStats {
+    /// The sending node.
+    pub from: NodeId,
+    /// The receiving node.
+    pub to: NodeId,
+    /// Frames sent: one per remote message or remote reply.
+    pub messages: u64,
+    /// Bytes sent: payloads plus [`FRAME_HEADER_BYTES`] per frame.
+    pub bytes: u64,
+}
+
+/// A snapshot of every counter in the cluster.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClusterStats {
+    /// One entry per ordered pair of distinct nodes.
+    pub links: Vec<LinkStats>,
+    /// Messages that reached a process that had already exited (local or remote).
+    pub dropped: u64,
+    /// Calls made.
+    pub calls: u64,
+    /// Replies that reached a caller still waiting.
+    pub replies: u64,
+    /// Calls whose caller gave up before the reply came.
+    pub timeouts: u64,
+    /// Replies computed for a caller that had given up: work the callee did for nobody.
+    pub wasted: u64,
+}
+
+impl ClusterStats {
+    pub(crate) fn read(counters: &Counters, links: Vec<LinkStats>) -> Self {
+        ClusterStats {
+            links,
+            dropped: counters.dropped.load(Relaxed),
+            calls: counters.calls.load(Relaxed),
+            replies: counters.replies.load(Relaxed),
+            timeouts: counters.timeouts.load(Relaxed),
+            wasted: counters.wasted.load(Relaxed),
+        }
+    }
+
+    /// Frames that crossed any link.
+    pub fn cross_node_messages(&self) -> u64 {
+        self.links.iter().map(|l| l.messages).sum()
+    }
+
+    /// Bytes that crossed any link.
+    pub fn cross_node_bytes(&self) -> u64 {
+        self.links.iter().map(|l| l.bytes).sum()
+    }
+
+    /// The counters of the link from `from` to `to`, if both nodes exist and differ.
+    pub fn link(&self, from: NodeId, to: NodeId) -> Option<LinkStats> {
+        self.links
+            .iter()
+            .copied()
+            .find(|l| l.from == from && l.to == to)
+    }
+
+    /// Every counter minus the same counter in `earlier`: what happened in between.
+    pub fn since(&self, earlier: &ClusterStats) -> ClusterStats {
+        let links = self
+            .links
+            .iter()
+            .zip(&earlier.links)
+            .map(|(now, then)| LinkStats {
+                messages: now.messages - then.messages,
+                bytes: now.bytes - then.bytes,
+                ..*now
+            })
+            .collect();
+        ClusterStats {
+            links,
+            dropped: self.dropped - earlier.dropped,
+            calls: self.calls - earlier.calls,
+            replies: self.replies - earlier.replies,
+            timeouts: self.timeouts - earlier.timeouts,
+            wasted: self.wasted - earlier.wasted,
+        }
+    }
+}

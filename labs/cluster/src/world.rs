@@ -1,0 +1,118 @@
+//! The state every node of one cluster shares: process tables, reply tables, links, counters.
+//!
+//! All nodes live in one OS process, so they can share this behind an `Arc`. Nothing in here
+//! cheats the model: a message to another node still goes through its link, encoded. The one
+//! deliberate exception is [`crate::Request::caller_waiting`], an oracle for measurements (see there).
+
+use std::sync::Arc;
+
+use tokio::runtime::Handle;
+
+use crate::call::{Replies, ReplyPayload};
+use crate::link::{self, Frame, Link};
+use crate::pid::NodeId;
+use crate::process::ProcessTable;
+use crate::stats::{ClusterStats, Counters};
+
+/// One node's share of the world.
+pub(crate) struct NodeState {
+    /// Where this node's processes and link readers run.
+    pub(crate) runtime: Handle,
+    pub(crate) processes: ProcessTable,
+    pub(crate) replies: Replies,
+}
+
+pub(crate) struct World {
+    nodes: Vec<NodeState>,
+    /// `links[from * len + to]`; `None` on the diagonal (a node has no link to itself).
+    links: Vec<Option<Link>>,
+    pub(crate) counters: Counters,
+}
+
+impl World {
+    /// Builds the world for nodes running on `runtimes` and starts one reader per link.
+    pub(crate) fn start(runtimes: Vec<Handle>) -> Arc<World> {
+        let len = runtimes.len();
+        let mut links = Vec::with_capacity(len * len);
+        let mut readers = Vec::new();
+        for from in 0..len {
+            for to in 0..len {
+                if from == to {
+                    links.push(None);
+                } else {
+                    let (link, frames) = Link::new();
+                    links.push(Some(link));
+                    readers.push((node_id(to), frames));
+                }
+            }
+        }
+        let nodes = runtimes
+            .into_iter()
+            .map(|runtime| NodeState {
+                runtime,
+                processes: ProcessTable::default(),
+                replies: Replies::default(),
+            })
+            .collect();
+        let world = Arc::new(World {
+            nodes,
+            links,
+            counters: Counters::default(),
+        });
+        for (to, frames) in readers {
+            let reader = link::read(Arc::clone(&world), to, frames);
+            world.node(to).runtime.spawn(reader);
+        }
+        world
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.nodes.len()
+    }
+
+    pub(crate) fn node(&self, id: NodeId) -> &NodeState {
+        &self.nodes[id.index()]
+    }
+
+    pub(crate) fn contains(&self, id: NodeId) -> bool {
+        id.index() < self.nodes.len()
+    }
+
+    /// The link from `from` to `to`; both must exist and differ.
+    pub(crate) fn link(&self, from: NodeId, to: NodeId) -> &Link {
+        self.links[from.index() * self.len() + to.index()]
+            .as_ref()
+            .expect("a node has no link to itself")
+    }
+
+    /// A reply frame arrived on node `here` for its call `reference`.
+    pub(crate) fn complete_remote_reply(&self, here: NodeId, reference: u64, payload: Vec<u8>) {
+        let replies = &self.node(here).replies;
+        if replies.complete(reference, ReplyPayload::Encoded(payload)) {
+            Counters::bump(&self.counters.replies);
+        } else {
+            Counters::bump(&self.counters.wasted);
+        }
+    }
+
+    pub(crate) fn send_frame(&self, from: NodeId, to: NodeId, frame: Frame) -> bool {
+        self.link(from, to).send(frame).is_ok()
+    }
+
+    pub(crate) fn stats(&self) -> ClusterStats {
+        let len = self.len();
+        let links = (0..len)
+            .flat_map(|from| (0..len).map(move |to| (from, to)))
+            .filter(|(from, to)| from != to)
+            .map(|(from, to)| {
+                let (from, to) = (node_id(from), node_id(to));
+                self.link(from, to).counters().snapshot(from, to)
+            })
+            .collect();
+        ClusterStats::read(&self.counters, links)
+    }
+}
+
+pub(crate) fn node_id(index: usize) -> NodeId {
+    NodeId(u16::try_from(index).expect("at most 65,536 nodes"))
+}
