@@ -51,26 +51,24 @@ struct ReplyTo {
 
 impl<Q, R: Message> Request<Q, R> {
     // ANCHOR: reply
-    /// Sends the reply. `Err(CallerGone)` when the caller timed out first: the work that produced
-    /// `reply` was wasted, and the cluster has counted it.
+    /// Sends the reply. `Err(CallerGone)` when the caller had already timed out: the work that
+    /// produced `reply` was wasted, and the cluster counts it.
+    ///
+    /// As on the BEAM, a reply to a remote caller travels the link whether or not anyone still
+    /// waits for it; the caller's node counts it as wasted when it finds the slot gone.
     pub fn reply(self, node: &Node, reply: R) -> Result<(), CallerGone> {
-        let world = node.world();
         let ReplyTo {
             node: caller,
             reference,
         } = self.reply_to;
-        if !self.caller_waiting(node) {
-            Counters::bump(&world.counters.wasted);
-            return Err(CallerGone);
-        }
         if caller == node.id() {
             return node.complete_local_reply(reference, ReplyPayload::Local(Box::new(reply)));
         }
-        // Remote: encode and send back over the link; the caller's node completes the slot, or
-        // counts the reply as wasted if the caller gave up while it travelled.
+        let waiting = self.caller_waiting(node);
         let payload = codec::encode(&reply).expect("a reply that cannot be encoded");
-        world.send_frame(node.id(), caller, Frame::Reply { reference, payload });
-        Ok(())
+        node.world()
+            .send_frame(node.id(), caller, Frame::Reply { reference, payload });
+        if waiting { Ok(()) } else { Err(CallerGone) }
     }
     // ANCHOR_END: reply
 
@@ -78,7 +76,8 @@ impl<Q, R: Message> Request<Q, R> {
     ///
     /// An oracle for measurement: on the BEAM a callee cannot know this about a remote caller (that
     /// is the whole problem of the limited-concurrency chapter). Use it to *count* wasted work, not
-    /// to skip it, unless skipping is the lesson.
+    /// to skip it, unless skipping is the lesson. For a remote caller it reads the caller node's
+    /// reply table directly, which only works because every node lives in one OS process.
     pub fn caller_waiting(&self, node: &Node) -> bool {
         let ReplyTo {
             node: caller,

@@ -8,6 +8,9 @@
 //! - **Virtual time** ([`Cluster::virtual_time`]): every node shares one current-thread runtime whose
 //!   clock is paused. Time only moves when every task is waiting, and then jumps straight to the
 //!   next timer, so a two-minute stampede runs in seconds, and runs the same way every time.
+//!   Processes only run while [`Cluster::block_on`] drives the runtime; computation takes no
+//!   virtual time (model work with `tokio::time::sleep`); and a blocking call
+//!   (`std::thread::sleep`, a blocking channel receive) freezes the whole virtual cluster.
 //!
 //! Dropping a cluster shuts every runtime down and joins their threads. Drop it outside any async
 //! context (tokio forbids dropping a runtime from inside one).

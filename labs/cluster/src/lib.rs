@@ -16,7 +16,8 @@
 //!
 //! Order is FIFO per (sender, receiver) pair, local and remote, as on the BEAM: a local send is one
 //! push onto one channel, and a remote one goes down the single link between the two nodes, whose
-//! one reader delivers in order.
+//! one reader delivers in order. The order is per route, so a process sends with its own node's
+//! handle ([`Process::node`]); sending through another node's handle is sending from that node.
 //!
 //! ```
 //! use cluster::Cluster;

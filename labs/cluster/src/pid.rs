@@ -30,6 +30,9 @@ impl fmt::Display for NodeId {
 
 /// The id of a process whose mailbox takes messages of type `M`.
 ///
+/// The type is checked by the compiler, not on the wire: a pid that travels inside a message is
+/// deserialized as whatever `Pid<M>` the receiver declares, so keep message types honest.
+///
 /// Local ids are never reused, so a pid kept after its process has died can never reach a newer
 /// process by accident (the BEAM gives the same guarantee for a long time).
 pub struct Pid<M> {

@@ -31,8 +31,9 @@ impl<M: Message> Process<M> {
 
     /// Waits for the next message, in arrival order.
     ///
-    /// Returns `None` only once the cluster is shutting down: a process that wants to stop simply
-    /// returns from its body.
+    /// In practice this never returns `None`: the node keeps the sending side of every mailbox for
+    /// as long as the cluster runs (ids are never reused), and at shutdown tasks are dropped rather
+    /// than woken. A process that wants to stop simply returns from its body.
     pub async fn recv(&mut self) -> Option<M> {
         self.inbox.recv().await
     }

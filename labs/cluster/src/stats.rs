@@ -8,7 +8,8 @@ use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 
 use crate::pid::NodeId;
 
-/// Bytes each frame adds to its payload on a link: a 4-byte destination and a 4-byte length.
+/// Bytes each frame adds to its payload on a link: a convention standing for a 4-byte destination
+/// (or reply reference) and a 4-byte length, so byte counts compare like for like.
 pub const FRAME_HEADER_BYTES: u64 = 8;
 
 /// Live counters of one link.
@@ -69,9 +70,10 @@ pub struct LinkStats {
 pub struct ClusterStats {
     /// One entry per ordered pair of distinct nodes.
     pub links: Vec<LinkStats>,
-    /// Messages that reached a process that had already exited (local or remote).
+    /// Messages that arrived for a process that had already exited (local or remote). Messages
+    /// still unread in a mailbox when its process exits are not counted here.
     pub dropped: u64,
-    /// Calls made.
+    /// Calls whose request was sent. Each ends as a reply, a timeout, or is still waiting.
     pub calls: u64,
     /// Replies that reached a caller still waiting.
     pub replies: u64,

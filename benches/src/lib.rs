@@ -1,0 +1,15 @@
+//! The workbook's measuring side: scenarios, rigs, results files and plots.
+//!
+//! `workbook reproduce` (the binary in `main.rs`) runs the [`scenario`]s and writes their results
+//! into the book; the criterion and gungraun benches in `benches/` reuse the same rigs
+//! ([`send_rigs`]), so a table in the book and `cargo bench` measure the same code.
+
+pub mod event;
+pub mod labs;
+pub mod machine;
+pub mod params;
+pub mod plot;
+pub mod report;
+pub mod scenario;
+pub mod scenarios;
+pub mod send_rigs;

@@ -1,0 +1,205 @@
+//! Scenarios: what `workbook reproduce` runs, and the pipeline from a run to the book.
+//!
+//! A scenario declares its parameters, estimates its memory, runs, checks its own invariants and
+//! renders its table and plot. The pipeline around it is the same for all: resolve and check every
+//! input before anything runs, show progress, then write JSON, markdown and SVG whole.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use indicatif::{ProgressBar, ProgressStyle};
+use serde_json::{Map, Value};
+
+use crate::machine::{Machine, available_memory_bytes};
+use crate::params::{InputError, ParamSpec, Params, Scale};
+use crate::report::{self, Report};
+use crate::scenarios;
+
+/// A reproducible experiment behind one chapter.
+pub trait Scenario: Sync {
+    /// Its name on the command line and the stem of its results files.
+    fn name(&self) -> &'static str;
+    /// What it measures, in a few words.
+    fn title(&self) -> &'static str;
+    /// Its parameters, with bounds and values per scale.
+    fn params(&self) -> &'static [ParamSpec];
+    /// A generous estimate of the memory a run with `params` needs, in bytes.
+    fn memory_bytes(&self, params: &Params) -> u64;
+    /// Runs it. An `Err` is a broken invariant or a failed measurement, in one sentence.
+    fn run(&self, params: &Params, progress: &Progress) -> Result<Outcome, String>;
+}
+
+/// What a run produced.
+pub struct Outcome {
+    /// Figures and ratios, written at the top level of the JSON.
+    pub figures: Map<String, Value>,
+    /// The blog's figures for the same things.
+    pub blog: Value,
+    /// The markdown table the chapter includes: this machine's figures beside the blog's.
+    pub table: String,
+    /// The SVG plot the chapter includes.
+    pub svg: String,
+}
+
+/// Every scenario, in book order.
+pub fn all() -> Vec<&'static dyn Scenario> {
+    scenarios::ALL.to_vec()
+}
+
+/// The scenario called `name`.
+pub fn find(name: &str) -> Result<&'static dyn Scenario, InputError> {
+    all().into_iter().find(|s| s.name() == name).ok_or_else(|| {
+        let known: Vec<&str> = all().iter().map(|s| s.name()).collect();
+        InputError(format!(
+            "unknown scenario '{name}' (known: {})",
+            known.join(", ")
+        ))
+    })
+}
+
+/// A reproduction, fully checked before it starts.
+pub struct Plan {
+    runs: Vec<(&'static dyn Scenario, Params)>,
+    scale: Scale,
+    out: PathBuf,
+}
+
+impl Plan {
+    /// Resolves names, parameters, memory and the output directory; refuses with one sentence.
+    pub fn new(
+        names: &[String],
+        scale: Scale,
+        overrides: &[(String, u64)],
+        out: PathBuf,
+    ) -> Result<Plan, InputError> {
+        let chosen = if names.is_empty() {
+            all()
+        } else {
+            names
+                .iter()
+                .map(|name| find(name))
+                .collect::<Result<Vec<_>, _>>()?
+        };
+        let mut runs = Vec::new();
+        for scenario in chosen {
+            // An override applies to every chosen scenario that has the parameter; with one
+            // scenario named it must exist there.
+            let relevant: Vec<(String, u64)> = overrides
+                .iter()
+                .filter(|(name, _)| {
+                    names.len() == 1 || scenario.params().iter().any(|p| p.name == name)
+                })
+                .cloned()
+                .collect();
+            let params = Params::resolve(scenario.params(), scale, &relevant)
+                .map_err(|e| InputError(format!("{}: {e}", scenario.name())))?;
+            check_memory(scenario, &params)?;
+            runs.push((scenario, params));
+        }
+        report::check_writable(&out).map_err(InputError)?;
+        Ok(Plan { runs, scale, out })
+    }
+
+    /// Runs every scenario in turn, printing its table and writing its files.
+    pub fn execute(self) -> Result<(), String> {
+        let machine = Machine::this();
+        println!("Reproducing on {}", machine.summary());
+        for (scenario, params) in self.runs {
+            let progress = Progress::new(scenario.name());
+            let outcome = scenario
+                .run(&params, &progress)
+                .map_err(|e| format!("{}: {e}", scenario.name()))?;
+            progress.finish();
+            let report = Report {
+                scenario: scenario.name(),
+                title: scenario.title(),
+                machine: machine.clone(),
+                date: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                scale: self.scale,
+                parameters: params,
+                figures: outcome.figures,
+                blog: outcome.blog,
+            };
+            let written = report::write_results(&self.out, &report, &outcome.table, &outcome.svg)
+                .map_err(|e| {
+                format!(
+                    "{}: could not write results to {}: {e}",
+                    scenario.name(),
+                    self.out.display()
+                )
+            })?;
+            println!(
+                "\n## {}: {}\n\n{}",
+                scenario.name(),
+                scenario.title(),
+                outcome.table
+            );
+            for path in written {
+                println!("wrote {}", path.display());
+            }
+        }
+        Ok(())
+    }
+}
+
+fn check_memory(scenario: &dyn Scenario, params: &Params) -> Result<(), InputError> {
+    let needed = scenario.memory_bytes(params);
+    let Some(available) = available_memory_bytes() else {
+        return Ok(());
+    };
+    // Leave a fifth of what is free to everything else on the machine.
+    if needed > available / 5 * 4 {
+        return Err(InputError(format!(
+            "{} would need about {:.1} GiB but only {:.1} GiB of memory is free; use a smaller --scale or --set",
+            scenario.name(),
+            needed as f64 / (1u64 << 30) as f64,
+            available as f64 / (1u64 << 30) as f64
+        )));
+    }
+    Ok(())
+}
+
+/// A progress bar for one scenario: hidden when stderr is not a terminal (CI, pipes).
+pub struct Progress {
+    bar: ProgressBar,
+}
+
+impl Progress {
+    fn new(scenario: &str) -> Self {
+        let bar = ProgressBar::new(1);
+        bar.set_style(
+            ProgressStyle::with_template("{prefix:>12.bold} [{bar:30}] {pos}/{len} {wide_msg}")
+                .expect("a valid progress template")
+                .progress_chars("=> "),
+        );
+        bar.set_prefix(scenario.to_owned());
+        bar.enable_steady_tick(Duration::from_millis(200));
+        Progress { bar }
+    }
+
+    /// A progress bar that draws nothing, for tests.
+    pub fn hidden() -> Self {
+        Progress {
+            bar: ProgressBar::hidden(),
+        }
+    }
+
+    /// Announces how many steps the run has.
+    pub fn steps(&self, total: u64) {
+        self.bar.set_length(total);
+    }
+
+    /// Starts the next step, named `what`.
+    pub fn step(&self, what: &str) {
+        self.bar.set_message(what.to_owned());
+    }
+
+    /// Marks the current step done.
+    pub fn done(&self) {
+        self.bar.inc(1);
+    }
+
+    fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
+}
