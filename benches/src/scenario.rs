@@ -143,20 +143,52 @@ impl Plan {
 }
 
 fn check_memory(scenario: &dyn Scenario, params: &Params) -> Result<(), InputError> {
-    let needed = scenario.memory_bytes(params);
-    let Some(available) = available_memory_bytes() else {
-        return Ok(());
-    };
-    // Leave a fifth of what is free to everything else on the machine.
-    if needed > available / 5 * 4 {
-        return Err(InputError(format!(
-            "{} would need about {:.1} GiB but only {:.1} GiB of memory is free; use a smaller --scale or --set",
-            scenario.name(),
-            needed as f64 / (1u64 << 30) as f64,
-            available as f64 / (1u64 << 30) as f64
-        )));
+    match available_memory_bytes() {
+        Some(available) => {
+            fits_in_memory(scenario.name(), scenario.memory_bytes(params), available)
+        }
+        None => Ok(()), // no /proc/meminfo: nothing to check against
     }
-    Ok(())
+}
+
+/// Refuses a run that would need more than four fifths of the free memory (the rest is left to
+/// everything else on the machine).
+pub fn fits_in_memory(scenario: &str, needed: u64, available: u64) -> Result<(), InputError> {
+    if needed <= available / 5 * 4 {
+        return Ok(());
+    }
+    let gib = |bytes: u64| bytes as f64 / (1u64 << 30) as f64;
+    Err(InputError(format!(
+        "{scenario} would need about {:.1} GiB but only {:.1} GiB of memory is free; use a smaller --scale or --set",
+        gib(needed),
+        gib(available)
+    )))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_run_that_does_not_fit_in_memory_is_refused() {
+        assert!(fits_in_memory("x", 1 << 30, 2 << 30).is_ok());
+        let refused = fits_in_memory("x", 20 << 30, 8 << 30).unwrap_err();
+        assert_eq!(
+            refused.0,
+            "x would need about 20.0 GiB but only 8.0 GiB of memory is free; use a smaller --scale or --set"
+        );
+    }
+
+    #[test]
+    fn unknown_scenarios_are_named_in_the_refusal() {
+        let error = find("fanuot").err().unwrap();
+        assert!(
+            error
+                .0
+                .starts_with("unknown scenario 'fanuot' (known: send-cost"),
+            "{error}"
+        );
+    }
 }
 
 /// A progress bar for one scenario: hidden when stderr is not a terminal (CI, pipes).

@@ -42,7 +42,7 @@ const PARAMS: &[ParamSpec] = &[
         name: "members",
         about: "processes the one-by-one publish sends to (the blog's guild had 30,000)",
         min: 1,
-        max: 2_000_000,
+        max: 10_000_000,
         at: [30_000, 30_000, 30_000],
     },
 ];

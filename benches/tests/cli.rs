@@ -1,0 +1,187 @@
+//! The `workbook` command as a reader meets it: bad input gets one sentence and exit code 2,
+//! before anything runs or is written; a good run writes all three results files.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn workbook(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_workbook"))
+        .args(args)
+        .output()
+        .expect("could not run workbook")
+}
+
+/// A fresh, empty directory for one test.
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("workbook-cli-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn files_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names
+}
+
+/// Asserts exit code 2 with exactly one line on stderr containing `expected`, and returns it.
+fn assert_refused(output: &Output, expected: &str) -> String {
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert_eq!(
+        output.status.code(),
+        Some(2),
+        "expected exit code 2; stderr: {stderr}"
+    );
+    assert_eq!(
+        stderr.trim_end().lines().count(),
+        1,
+        "expected one line on stderr, got: {stderr}"
+    );
+    assert!(
+        stderr.contains(expected),
+        "expected '{expected}' in: {stderr}"
+    );
+    assert!(
+        output.stdout.is_empty(),
+        "nothing should run: {}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+    stderr
+}
+
+#[test]
+fn an_unknown_scenario_is_refused() {
+    let out = scratch("unknown");
+    let output = workbook(&["reproduce", "fanuot", "--out", out.to_str().unwrap()]);
+    assert_refused(&output, "unknown scenario 'fanuot'");
+    assert!(files_in(&out).is_empty());
+}
+
+#[test]
+fn an_unknown_scale_is_refused_in_one_line() {
+    let output = workbook(&["reproduce", "--scale", "huge"]);
+    assert_refused(&output, "invalid value 'huge'");
+}
+
+#[test]
+fn zero_and_absurd_sizes_are_refused() {
+    let out = scratch("sizes");
+    let dir = out.to_str().unwrap();
+    let zero = workbook(&["reproduce", "send-cost", "--set", "members=0", "--out", dir]);
+    assert_refused(&zero, "members must be between 1 and 10,000,000 (got 0)");
+    let absurd = workbook(&[
+        "reproduce",
+        "send-cost",
+        "--set",
+        "sends=99999999999",
+        "--out",
+        dir,
+    ]);
+    assert_refused(&absurd, "sends must be between");
+    let garbage = workbook(&[
+        "reproduce",
+        "send-cost",
+        "--set",
+        "sends=lots",
+        "--out",
+        dir,
+    ]);
+    assert_refused(&garbage, "'lots' is not a whole number");
+    let unknown = workbook(&["reproduce", "send-cost", "--set", "guilds=5", "--out", dir]);
+    assert_refused(&unknown, "unknown parameter 'guilds'");
+    assert!(
+        files_in(&out).is_empty(),
+        "a refused run wrote {:?}",
+        files_in(&out)
+    );
+}
+
+#[test]
+fn a_run_too_big_for_free_memory_is_refused() {
+    // 10 million members need about 80 GiB by the scenario's estimate; on a machine with that
+    // much free memory this would really run, so only check where it cannot fit.
+    let free = workbook::machine::available_memory_bytes().unwrap_or(u64::MAX);
+    if free > 64 << 30 {
+        eprintln!("skipped: this machine has {free} bytes free");
+        return;
+    }
+    let out = scratch("memory");
+    let output = workbook(&[
+        "reproduce",
+        "send-cost",
+        "--set",
+        "members=10000000",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_refused(&output, "of memory is free");
+    assert!(files_in(&out).is_empty());
+}
+
+#[test]
+fn an_unwritable_output_directory_is_refused() {
+    let out = scratch("unwritable");
+    let file = out.join("a-file");
+    std::fs::write(&file, "not a directory").unwrap();
+    let output = workbook(&[
+        "reproduce",
+        "--scale",
+        "quick",
+        "--out",
+        file.join("results").to_str().unwrap(),
+    ]);
+    assert_refused(&output, "cannot create output directory");
+}
+
+#[test]
+fn an_unknown_lab_is_refused() {
+    assert_refused(&workbook(&["hint", "nonsense"]), "unknown lab 'nonsense'");
+}
+
+#[test]
+fn a_small_run_writes_json_table_and_plot() {
+    let out = scratch("run");
+    let output = workbook(&[
+        "reproduce",
+        "send-cost",
+        "--scale",
+        "quick",
+        "--set",
+        "sends=500",
+        "--set",
+        "rounds=1",
+        "--set",
+        "members=100",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(
+        files_in(&out),
+        ["send-cost.json", "send-cost.md", "send-cost.svg"]
+    );
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("send-cost.json")).unwrap()).unwrap();
+    for key in ["cpu", "cores", "os", "rustc"] {
+        assert!(!json["machine"][key].is_null(), "machine.{key} missing");
+    }
+    assert_eq!(json["parameters"]["members"], 100);
+    assert!(json["per_send_ns"]["cluster_remote"].as_f64().unwrap() > 0.0);
+    assert!(json["one_by_one_30k_ns"]["cluster_local"].as_f64().unwrap() > 0.0);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains("| one send: cluster send, other node |"),
+        "the summary table is printed: {stdout}"
+    );
+}
