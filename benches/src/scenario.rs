@@ -165,32 +165,6 @@ pub fn fits_in_memory(scenario: &str, needed: u64, available: u64) -> Result<(),
     )))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_run_that_does_not_fit_in_memory_is_refused() {
-        assert!(fits_in_memory("x", 1 << 30, 2 << 30).is_ok());
-        let refused = fits_in_memory("x", 20 << 30, 8 << 30).unwrap_err();
-        assert_eq!(
-            refused.0,
-            "x would need about 20.0 GiB but only 8.0 GiB of memory is free; use a smaller --scale or --set"
-        );
-    }
-
-    #[test]
-    fn unknown_scenarios_are_named_in_the_refusal() {
-        let error = find("fanuot").err().unwrap();
-        assert!(
-            error
-                .0
-                .starts_with("unknown scenario 'fanuot' (known: send-cost"),
-            "{error}"
-        );
-    }
-}
-
 /// A progress bar for one scenario: hidden when stderr is not a terminal (CI, pipes).
 pub struct Progress {
     bar: ProgressBar,
@@ -233,5 +207,31 @@ impl Progress {
 
     fn finish(&self) {
         self.bar.finish_and_clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_run_that_does_not_fit_in_memory_is_refused() {
+        assert!(fits_in_memory("x", 1 << 30, 2 << 30).is_ok());
+        let refused = fits_in_memory("x", 20 << 30, 8 << 30).unwrap_err();
+        assert_eq!(
+            refused.0,
+            "x would need about 20.0 GiB but only 8.0 GiB of memory is free; use a smaller --scale or --set"
+        );
+    }
+
+    #[test]
+    fn unknown_scenarios_are_named_in_the_refusal() {
+        let error = find("fanuot").err().unwrap();
+        assert!(
+            error
+                .0
+                .starts_with("unknown scenario 'fanuot' (known: send-cost"),
+            "{error}"
+        );
     }
 }
