@@ -129,13 +129,31 @@ impl Replies {
         self.lock().contains_key(&reference)
     }
 
-    /// Hands `payload` to the waiting caller; false if there is none.
-    pub(crate) fn complete(&self, reference: u64, payload: ReplyPayload) -> bool {
-        match self.lock().remove(&reference) {
-            // The caller cannot drop its receiver without removing its slot first (see
-            // `Node::call`), so a slot found here always has a live receiver.
-            Some(caller) => caller.send(payload).is_ok(),
-            None => false,
+    /// Takes the waiting caller's slot, if the caller still waits. Whoever takes it must send
+    /// on it at once: a caller whose timer fires just after will wait for that send.
+    pub(crate) fn take(&self, reference: u64) -> Option<oneshot::Sender<ReplyPayload>> {
+        self.lock().remove(&reference)
+    }
+
+    /// Hands `payload` to the waiting caller and counts it; counts it as wasted if none waits.
+    pub(crate) fn complete(
+        &self,
+        reference: u64,
+        payload: ReplyPayload,
+        counters: &Counters,
+    ) -> bool {
+        match self.take(reference) {
+            Some(caller) => {
+                // Count first, so that a caller that wakes up sees its reply counted.
+                Counters::bump(&counters.replies);
+                // The receiver is alive: a caller only drops it after removing its slot.
+                let _ = caller.send(payload);
+                true
+            }
+            None => {
+                Counters::bump(&counters.wasted);
+                false
+            }
         }
     }
 
@@ -187,8 +205,8 @@ impl Node {
                 Counters::bump(&world.counters.timeouts);
                 Err(CallError::Timeout)
             }
-            // The reply took the slot just as the timer fired: it is in the channel, take it.
-            Err(_elapsed) => reply.try_recv().map_err(|_| CallError::Shutdown)?.open(),
+            // A reply took the slot just as the timer fired: it is being sent, wait for it.
+            Err(_elapsed) => reply.await.map_err(|_| CallError::Shutdown)?.open(),
         }
     }
     // ANCHOR_END: call
@@ -199,11 +217,10 @@ impl Node {
         payload: ReplyPayload,
     ) -> Result<(), CallerGone> {
         let world = self.world();
-        if world.node(self.id()).replies.complete(reference, payload) {
-            Counters::bump(&world.counters.replies);
+        let replies = &world.node(self.id()).replies;
+        if replies.complete(reference, payload, &world.counters) {
             Ok(())
         } else {
-            Counters::bump(&world.counters.wasted);
             Err(CallerGone)
         }
     }

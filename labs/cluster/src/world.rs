@@ -88,11 +88,7 @@ impl World {
     /// A reply frame arrived on node `here` for its call `reference`.
     pub(crate) fn complete_remote_reply(&self, here: NodeId, reference: u64, payload: Vec<u8>) {
         let replies = &self.node(here).replies;
-        if replies.complete(reference, ReplyPayload::Encoded(payload)) {
-            Counters::bump(&self.counters.replies);
-        } else {
-            Counters::bump(&self.counters.wasted);
-        }
+        replies.complete(reference, ReplyPayload::Encoded(payload), &self.counters);
     }
 
     pub(crate) fn send_frame(&self, from: NodeId, to: NodeId, frame: Frame) -> bool {
