@@ -9,6 +9,7 @@ pub mod labs;
 pub mod machine;
 pub mod params;
 pub mod plot;
+pub mod plot_lines;
 pub mod report;
 pub mod scenario;
 pub mod scenarios;

@@ -33,6 +33,8 @@ pub struct Report {
     pub figures: Map<String, Value>,
     /// The blog's figures for the same thing.
     pub blog: Value,
+    /// The scenario's bars, checked on this run.
+    pub checks: Vec<crate::scenario::Check>,
 }
 
 impl Report {

@@ -39,6 +39,41 @@ pub struct Outcome {
     pub table: String,
     /// The SVG plot the chapter includes.
     pub svg: String,
+    /// The scenario's bars (the "done when" figures), checked on this run. A missed bar is
+    /// reported and recorded, not an error: speed on a shared machine is evidence, not a verdict.
+    /// Broken invariants (lost or reordered messages, conservation) are errors: `run` returns `Err`.
+    pub checks: Vec<Check>,
+}
+
+/// One bar a scenario checks on its own run.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Check {
+    /// The bar, in words ("naive ÷ manifold ≥ 10×").
+    pub bar: String,
+    /// What this run measured ("14.2×").
+    pub measured: String,
+    /// Whether this run reached it.
+    pub passed: bool,
+}
+
+impl Check {
+    /// A check of `measured >= at_least`, with a ratio shown as `12.3×`.
+    pub fn ratio_at_least(bar: impl Into<String>, measured: f64, at_least: f64) -> Check {
+        Check {
+            bar: bar.into(),
+            measured: format!("{measured:.1}×"),
+            passed: measured >= at_least,
+        }
+    }
+
+    /// A check of any condition, with what was measured in words.
+    pub fn that(bar: impl Into<String>, measured: impl Into<String>, passed: bool) -> Check {
+        Check {
+            bar: bar.into(),
+            measured: measured.into(),
+            passed,
+        }
+    }
 }
 
 /// Every scenario, in book order.
@@ -119,6 +154,7 @@ impl Plan {
                 parameters: params,
                 figures: outcome.figures,
                 blog: outcome.blog,
+                checks: outcome.checks.clone(),
             };
             let written = report::write_results(&self.out, &report, &outcome.table, &outcome.svg)
                 .map_err(|e| {

@@ -13,7 +13,7 @@ use serde_json::{Map, Value, json};
 use crate::params::{ParamSpec, Params, group_digits};
 use crate::plot::{Bar, Panel, bar_panels};
 use crate::report::{human_ns, markdown_table, tick_ns};
-use crate::scenario::{Outcome, Progress, Scenario};
+use crate::scenario::{Check, Outcome, Progress, Scenario};
 use crate::send_rigs::{OneByOne, all_rigs};
 
 /// The blog's figures: a send costs 30–70 µs; a publish to 30,000 sessions 0.9–2.1 s.
@@ -144,11 +144,20 @@ impl Scenario for SendCost {
         let table = table(&per_send, &publishes, rounds, members);
         let svg = plot(&per_send, &publishes, members)?;
         let blog = json!({ "per_send_us": BLOG_PER_SEND_US, "publish_30k_s": BLOG_PUBLISH_30K_S });
+        let remote_over_local = figures["ratios"]["remote_over_local_send"]
+            .as_f64()
+            .unwrap_or(f64::NAN);
+        let checks = vec![Check::that(
+            "a send to another node costs the sender more than a local push (encode + link)",
+            format!("{remote_over_local:.1}× a local send"),
+            remote_over_local > 1.0,
+        )];
         Ok(Outcome {
             figures,
             blog,
             table,
             svg,
+            checks,
         })
     }
 }
