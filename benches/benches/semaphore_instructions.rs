@@ -1,0 +1,47 @@
+//! `cargo bench --bench semaphore_instructions`: instructions for 1,000 enter-and-leave cycles
+//! through each gate, on one thread. For the process-run semaphore only the caller's thread is
+//! counted (the call's encode-free local send, the reply wait); the semaphore process's own work
+//! runs on the node's worker thread and is not in the count, which flatters it.
+// gungraun's macros generate items without docs.
+#![allow(missing_docs)]
+
+use std::hint::black_box;
+use std::sync::Arc;
+
+use gungraun::{library_benchmark, library_benchmark_group, main};
+use workbook::semaphore_rigs::{Gate, ProcessSemaphore, gate_cycles, gates};
+
+const CYCLES: u64 = 1_000;
+
+fn gate(key: &str) -> Arc<dyn Gate> {
+    let gate = gates().into_iter().find(|g| g.key() == key).expect("a known gate");
+    gate_cycles(gate.as_ref(), CYCLES); // warm up
+    gate
+}
+
+#[library_benchmark]
+#[bench::bare_atomic_pair(setup = gate, args = ("bare_atomic_pair"))]
+#[bench::semaphore(setup = gate, args = ("semaphore"))]
+#[bench::tokio_semaphore(setup = gate, args = ("tokio_semaphore"))]
+#[bench::mutex_counter(setup = gate, args = ("mutex_counter"))]
+fn thousand_cycles(gate: Arc<dyn Gate>) -> Arc<dyn Gate> {
+    gate_cycles(gate.as_ref(), black_box(CYCLES));
+    gate
+}
+
+fn process() -> ProcessSemaphore {
+    let process = ProcessSemaphore::new(1 << 20, 1).expect("could not start a cluster");
+    process.cycles(10); // warm up
+    process
+}
+
+#[library_benchmark]
+#[bench::process(setup = process)]
+fn thousand_process_cycles(process: ProcessSemaphore) -> ProcessSemaphore {
+    black_box(process.cycles(black_box(CYCLES)));
+    process
+}
+
+library_benchmark_group!(name = gates_group; benchmarks = thousand_cycles, thousand_process_cycles);
+
+main!(library_benchmark_groups = gates_group);

@@ -1,0 +1,132 @@
+//! The knobs of a simulation, with the blog's situation as the defaults.
+
+use std::time::Duration;
+
+/// Everything a simulation run depends on. Two runs with the same config give the same timeline.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Sessions that (re)connect and each make `calls_per_session` registry calls.
+    pub sessions: usize,
+    /// Session nodes the sessions are spread over.
+    pub session_nodes: usize,
+    /// Guild registries (one process each).
+    pub registries: usize,
+    /// Registry calls a session makes, one after another, to get connected.
+    pub calls_per_session: u32,
+    /// Work a registry does per call.
+    pub service_time: Duration,
+    /// How long a session waits for a reply (the GenServer default is five seconds).
+    pub call_timeout: Duration,
+    /// Wait before retrying a call that timed out or was rejected...
+    pub backoff: Duration,
+    /// ... give or take this fraction of it, drawn uniformly.
+    pub jitter: f64,
+    /// Sessions start at uniformly random moments within this window.
+    pub arrival_window: Duration,
+    /// Calls from already-connected sessions, as a fraction of the registries' capacity.
+    pub background_load: f64,
+    /// Calls in flight allowed per (session node, registry) by the guarded client.
+    pub limit: usize,
+    /// Presence events per second into every session (they pile up while a session is blocked).
+    pub presence_rate: f64,
+    /// A stretch of time during which the registries stop serving: `(start, length)`.
+    pub outage: Option<(Duration, Duration)>,
+    /// How long to simulate.
+    pub duration: Duration,
+    /// The timeline's resolution.
+    pub tick: Duration,
+    /// Seed of every random choice.
+    pub seed: u64,
+}
+
+impl Config {
+    /// The stampede of the blog, scaled: `sessions` reconnect within one second and each makes
+    /// five calls to `registries` registries doing 1 ms of work a call.
+    pub fn stampede(sessions: usize, registries: usize) -> Config {
+        Config {
+            sessions,
+            session_nodes: 4,
+            registries,
+            calls_per_session: 5,
+            service_time: Duration::from_millis(1),
+            call_timeout: Duration::from_secs(5),
+            backoff: Duration::from_secs(1),
+            jitter: 0.5,
+            arrival_window: Duration::from_secs(1),
+            background_load: 0.2,
+            limit: 25,
+            presence_rate: 1.0,
+            outage: None,
+            duration: Duration::from_secs(120),
+            tick: Duration::from_millis(100),
+            seed: 2017,
+        }
+    }
+
+    /// The stampede at a tenth of the size with registries ten times slower: the same
+    /// proportions (twice as many calls in flight as one timeout's worth of capacity), small
+    /// enough for a test suite in a debug build.
+    pub fn small_stampede() -> Config {
+        Config {
+            service_time: Duration::from_millis(10),
+            ..Config::stampede(1_000, 1)
+        }
+    }
+
+    /// A downstream outage: sessions arrive steadily over 100 s (well within capacity), and the
+    /// registries stop for 30 s starting at 20 s.
+    pub fn outage(sessions: usize, registries: usize) -> Config {
+        Config {
+            arrival_window: Duration::from_secs(100),
+            outage: Some((Duration::from_secs(20), Duration::from_secs(30))),
+            ..Config::stampede(sessions, registries)
+        }
+    }
+
+    /// Calls per second all registries together can serve.
+    pub fn capacity_per_s(&self) -> f64 {
+        self.registries as f64 / self.service_time.as_secs_f64()
+    }
+
+    /// The shortest possible time to serve every session's calls with the capacity left over by
+    /// the background load: `sessions × calls ÷ spare capacity`.
+    pub fn ideal_s(&self) -> f64 {
+        let calls = self.sessions as f64 * f64::from(self.calls_per_session);
+        calls / (self.capacity_per_s() * (1.0 - self.background_load))
+    }
+
+    /// Nodes holding the registries (up to ten, as Discord had ten guild nodes).
+    pub fn guild_nodes(&self) -> usize {
+        self.registries.clamp(1, 10)
+    }
+
+    /// Nodes in the cluster: guild nodes first, then session nodes.
+    pub fn nodes(&self) -> usize {
+        self.guild_nodes() + self.session_nodes
+    }
+
+    /// Sum of every (session node, registry) limit: what a guarded queue can never exceed.
+    pub fn limit_sum(&self) -> usize {
+        self.limit * self.session_nodes * self.registries
+    }
+
+    /// Checks that the config describes a runnable simulation.
+    pub fn validate(&self) -> Result<(), String> {
+        let positive = [
+            ("sessions", self.sessions),
+            ("session_nodes", self.session_nodes),
+            ("registries", self.registries),
+            ("limit", self.limit),
+        ];
+        if let Some((name, _)) = positive.iter().find(|(_, v)| *v == 0) {
+            return Err(format!("{name} must be at least 1"));
+        }
+        if self.tick.is_zero() || self.duration < self.tick || self.service_time.is_zero() {
+            return Err("tick, duration and service time must be positive, duration ≥ tick".into());
+        }
+        if !(0.0..1.0).contains(&self.background_load) || !(0.0..=1.0).contains(&self.jitter) {
+            return Err("background load must be in [0, 1) and jitter in [0, 1]".into());
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,99 @@
+//! Sessions: connect, make their registry calls one after another, retry what fails.
+
+use std::sync::Arc;
+use std::sync::atomic::Ordering::Relaxed;
+use std::time::Duration;
+
+use cluster::{Node, Pid};
+use rand::rngs::SmallRng;
+use rand::{Rng, SeedableRng};
+use tokio::time::{Instant, sleep, sleep_until};
+
+use super::config::Config;
+use super::metrics::Metrics;
+use crate::{Client, Lookup, Outcome};
+
+/// What every session task shares.
+pub(crate) struct World<C> {
+    pub(crate) config: Config,
+    pub(crate) client: C,
+    pub(crate) registries: Vec<Pid<Lookup>>,
+    pub(crate) metrics: Arc<Metrics>,
+}
+
+impl<C: Client> World<C> {
+    /// One call, with the session counted as blocked while it waits.
+    async fn call_once(&self, node: &Node, registry: usize, guild: u64) -> Outcome {
+        let since = self.metrics.block();
+        let to = self.registries[registry];
+        let outcome = self
+            .client
+            .call(node, registry, to, guild, self.config.call_timeout)
+            .await;
+        self.metrics.unblock(since);
+        let counter = match outcome {
+            Outcome::Replied => &self.metrics.replied,
+            Outcome::Rejected => &self.metrics.rejected,
+            Outcome::TimedOut => &self.metrics.timed_out,
+        };
+        counter.fetch_add(1, Relaxed);
+        outcome
+    }
+
+    // ANCHOR: retry
+    /// Calls until the registry replies, backing off `backoff ± jitter` after each failure.
+    async fn call_until_replied(
+        &self,
+        node: &Node,
+        registry: usize,
+        guild: u64,
+        rng: &mut SmallRng,
+    ) {
+        while self.call_once(node, registry, guild).await != Outcome::Replied {
+            let jitter = 1.0 + self.config.jitter * rng.random_range(-1.0..=1.0);
+            sleep(self.config.backoff.mul_f64(jitter)).await;
+        }
+    }
+    // ANCHOR_END: retry
+
+    /// A reconnecting session: wait for its moment, then look up each of its guilds.
+    pub(crate) async fn session(self: Arc<Self>, node: Node, id: u64) {
+        let mut rng =
+            SmallRng::seed_from_u64(self.config.seed ^ id.wrapping_mul(0x2545_F491_4F6C_DD1D));
+        sleep(self.config.arrival_window.mul_f64(rng.random::<f64>())).await;
+        for call in 0..u64::from(self.config.calls_per_session) {
+            let guild = id * 64 + call;
+            let registry = rng.random_range(0..self.config.registries);
+            self.call_until_replied(&node, registry, guild, &mut rng)
+                .await;
+        }
+        self.metrics.sessions_served.fetch_add(1, Relaxed);
+        self.metrics
+            .last_served_ms
+            .store(self.metrics.now_ms(), Relaxed);
+    }
+
+    /// Background load from one session node: calls arriving at random (a Poisson process) from
+    /// sessions that are already connected, each retried the same way until it succeeds.
+    pub(crate) async fn background(self: Arc<Self>, node: Node, rate_per_s: f64, seed: u64) {
+        if rate_per_s <= 0.0 {
+            return;
+        }
+        let mut rng = SmallRng::seed_from_u64(seed);
+        let origin = Instant::now();
+        let mut at = 0.0; // seconds since origin of the next arrival, kept exact: timers round
+        // up to the millisecond, so sleeping for each gap would drift below the intended rate.
+        for n in 0u64.. {
+            at += -(1.0 - rng.random::<f64>()).ln() / rate_per_s;
+            sleep_until(origin + Duration::from_secs_f64(at)).await;
+            let registry = rng.random_range(0..self.config.registries);
+            let mut call_rng = SmallRng::seed_from_u64(seed ^ n);
+            let (world, caller) = (Arc::clone(&self), node.clone());
+            node.runtime().spawn(async move {
+                world
+                    .call_until_replied(&caller, registry, n, &mut call_rng)
+                    .await;
+            });
+        }
+    }
+}
