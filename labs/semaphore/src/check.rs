@@ -238,3 +238,32 @@ pub fn naive_collapses() {
         },
     );
 }
+
+/// Declares one `#[test]` per check for a semaphore type and its guarded client, so the lab
+/// (`tests/lab.rs`) and the reference solution run exactly the same suite.
+#[macro_export]
+macro_rules! semaphore_suite {
+    ($semaphore:ty, $guarded:ty) => {
+        #[test]
+        fn never_more_than_max() {
+            $crate::check::never_more_than_max::<$semaphore>();
+        }
+
+        #[test]
+        fn permits_come_back_on_drop_and_panic() {
+            $crate::check::permits_come_back_on_drop_and_panic::<$semaphore>();
+        }
+
+        #[test]
+        fn a_lowered_limit_refuses_new_permits() {
+            $crate::check::a_lowered_limit_refuses_new_permits::<$semaphore>();
+        }
+
+        #[test]
+        fn guarded_serves_the_stampede() {
+            $crate::check::guarded_serves_the_stampede(|config: &$crate::model::Config| {
+                <$guarded>::new(config.nodes(), config.registries, config.limit)
+            });
+        }
+    };
+}
