@@ -14,7 +14,10 @@ use workbook::semaphore_rigs::{Gate, ProcessSemaphore, gate_cycles, gates};
 const CYCLES: u64 = 1_000;
 
 fn gate(key: &str) -> Arc<dyn Gate> {
-    let gate = gates().into_iter().find(|g| g.key() == key).expect("a known gate");
+    let gate = gates()
+        .into_iter()
+        .find(|g| g.key() == key)
+        .expect("a known gate");
     gate_cycles(gate.as_ref(), CYCLES); // warm up
     gate
 }

@@ -5,6 +5,8 @@
 //! ([`send_rigs`]), so a table in the book and `cargo bench` measure the same code.
 
 pub mod event;
+pub mod fanout_lab;
+pub mod fanout_measure;
 pub mod labs;
 pub mod machine;
 pub mod params;
@@ -13,4 +15,6 @@ pub mod plot_lines;
 pub mod report;
 pub mod scenario;
 pub mod scenarios;
+pub mod semaphore_lab;
+pub mod semaphore_rigs;
 pub mod send_rigs;

@@ -72,12 +72,21 @@ fn draw(
     chart: &LineChart,
     area: &DrawingArea<SVGBackend<'_>, plotters::coord::Shift>,
 ) -> Result<(), String> {
-    let place = |axis: &Axis, v: f64| {
-        if axis.log {
-            v.max(f64::MIN_POSITIVE).log10()
-        } else {
-            v
-        }
+    // On a log axis, values at or below zero (an empty queue) sit on the lowest decade shown:
+    // the floor of the smallest positive value.
+    let floor = |pick: fn(&(f64, f64)) -> f64| {
+        let positive = chart
+            .series
+            .iter()
+            .flat_map(|s| s.points.iter().map(pick))
+            .filter(|v| *v > 0.0);
+        positive.fold(f64::MAX, f64::min).log10().floor().min(0.0)
+    };
+    let (x_floor, y_floor) = (floor(|p| p.0), floor(|p| p.1));
+    let place = |axis: &Axis, v: f64, floor: f64| match (axis.log, v > 0.0) {
+        (false, _) => v,
+        (true, true) => v.log10(),
+        (true, false) => floor,
     };
     let points: Vec<Vec<(f64, f64)>> = chart
         .series
@@ -85,7 +94,7 @@ fn draw(
         .map(|s| {
             s.points
                 .iter()
-                .map(|&(x, y)| (place(&chart.x, x), place(&chart.y, y)))
+                .map(|&(x, y)| (place(&chart.x, x, x_floor), place(&chart.y, y, y_floor)))
                 .collect()
         })
         .collect();
@@ -133,8 +142,11 @@ fn draw(
             .legend(move |(x, y)| {
                 PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(2))
             });
-        plot.draw_series(line.into_iter().map(|p| Circle::new(p, 3, color.filled())))
-            .map_err(to_text)?;
+        if line.len() <= 60 {
+            // Dots mark the measured points of a sweep; a timeline of hundreds of ticks is a line.
+            plot.draw_series(line.into_iter().map(|p| Circle::new(p, 3, color.filled())))
+                .map_err(to_text)?;
+        }
     }
     plot.configure_series_labels()
         .background_style(WHITE.mix(0.85))

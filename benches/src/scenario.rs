@@ -170,6 +170,10 @@ impl Plan {
                 scenario.title(),
                 outcome.table
             );
+            for check in &outcome.checks {
+                let verdict = if check.passed { "reached" } else { "MISSED" };
+                println!("bar {verdict}: {} (measured {})", check.bar, check.measured);
+            }
             for path in written {
                 println!("wrote {}", path.display());
             }

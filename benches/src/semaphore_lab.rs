@@ -37,8 +37,14 @@ fn check_bar() -> Result<BarCheck, String> {
     let took = run.figures.time_to_all_served_s;
     let reached = took.is_some_and(|t| t <= 1.5 * config.ideal_s());
     let measured = match took {
-        Some(t) => format!("all served at {t:.1} s (ideal {:.1} s, bar 1.5×)", config.ideal_s()),
-        None => format!("{:.1} % served by the end", run.figures.served_fraction * 100.0),
+        Some(t) => format!(
+            "all served at {t:.1} s (ideal {:.1} s, bar 1.5×)",
+            config.ideal_s()
+        ),
+        None => format!(
+            "{:.1} % served by the end",
+            run.figures.served_fraction * 100.0
+        ),
     };
     Ok(BarCheck { reached, measured })
 }

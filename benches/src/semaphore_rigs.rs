@@ -72,7 +72,10 @@ pub struct MutexCounter {
 impl MutexCounter {
     /// A counter that admits `max` at once.
     pub fn new(max: usize) -> Self {
-        MutexCounter { count: Mutex::new(0), max }
+        MutexCounter {
+            count: Mutex::new(0),
+            max,
+        }
     }
 }
 
@@ -116,20 +119,25 @@ pub struct ProcessSemaphore {
 impl ProcessSemaphore {
     /// A one-node cluster with `threads` worker threads and a semaphore process admitting `max`.
     pub fn new(max: usize, threads: usize) -> std::io::Result<Self> {
-        let cluster = Cluster::builder().nodes(1).threads_per_node(threads).build()?;
-        let pid = cluster.node(0).spawn(move |mut inbox: Process<GateMsg>| async move {
-            let mut count = 0usize;
-            while let Some(message) = inbox.recv().await {
-                match message {
-                    GateMsg::Acquire(request) => {
-                        let granted = count < max;
-                        count += usize::from(granted);
-                        let _ = request.reply(inbox.node(), granted);
+        let cluster = Cluster::builder()
+            .nodes(1)
+            .threads_per_node(threads)
+            .build()?;
+        let pid = cluster
+            .node(0)
+            .spawn(move |mut inbox: Process<GateMsg>| async move {
+                let mut count = 0usize;
+                while let Some(message) = inbox.recv().await {
+                    match message {
+                        GateMsg::Acquire(request) => {
+                            let granted = count < max;
+                            count += usize::from(granted);
+                            let _ = request.reply(inbox.node(), granted);
+                        }
+                        GateMsg::Release => count = count.saturating_sub(1),
                     }
-                    GateMsg::Release => count = count.saturating_sub(1),
                 }
-            }
-        });
+            });
         Ok(ProcessSemaphore { cluster, pid })
     }
 
@@ -140,7 +148,10 @@ impl ProcessSemaphore {
         self.cluster.block_on(async move {
             let mut granted = 0;
             for _ in 0..ops {
-                let ok: bool = node.call(pid, (), Duration::from_secs(5)).await.unwrap_or(false);
+                let ok: bool = node
+                    .call(pid, (), Duration::from_secs(5))
+                    .await
+                    .unwrap_or(false);
                 if ok {
                     granted += 1;
                     let _ = node.send(pid, GateMsg::Release);

@@ -29,10 +29,34 @@ pub struct Stampede;
 pub struct Outage;
 
 const SIZE: [ParamSpec; 4] = [
-    ParamSpec { name: "sessions", about: "sessions that connect", min: 1, max: 10_000_000, at: [20_000, 100_000, 5_000_000] },
-    ParamSpec { name: "registries", about: "guild registries (1 ms of work a call each)", min: 1, max: 1_000, at: [2, 10, 500] },
-    ParamSpec { name: "limit", about: "calls in flight per (session node, registry) for the semaphore", min: 1, max: 100_000, at: [25, 25, 25] },
-    ParamSpec { name: "seconds", about: "virtual seconds to simulate", min: 20, max: 3_600, at: [120, 120, 120] },
+    ParamSpec {
+        name: "sessions",
+        about: "sessions that connect",
+        min: 1,
+        max: 10_000_000,
+        at: [20_000, 100_000, 5_000_000],
+    },
+    ParamSpec {
+        name: "registries",
+        about: "guild registries (1 ms of work a call each)",
+        min: 1,
+        max: 1_000,
+        at: [2, 10, 500],
+    },
+    ParamSpec {
+        name: "limit",
+        about: "calls in flight per (session node, registry) for the semaphore",
+        min: 1,
+        max: 100_000,
+        at: [25, 25, 25],
+    },
+    ParamSpec {
+        name: "seconds",
+        about: "virtual seconds to simulate",
+        min: 20,
+        max: 3_600,
+        at: [120, 120, 120],
+    },
 ];
 const GATE_OPS: ParamSpec = ParamSpec {
     name: "gate_ops",
@@ -58,7 +82,10 @@ impl Scenario for Stampede {
     }
     fn run(&self, params: &Params, progress: &Progress) -> Result<Outcome, String> {
         progress.steps(3);
-        let config = config(Config::stampede(params.count("sessions"), params.count("registries")), params);
+        let config = config(
+            Config::stampede(params.count("sessions"), params.count("registries")),
+            params,
+        );
         let (naive, guarded) = both(&config, progress)?;
         progress.step("timing the gates");
         let gates = time_gates(params.get("gate_ops"))?;
@@ -86,7 +113,10 @@ impl Scenario for Outage {
     }
     fn run(&self, params: &Params, progress: &Progress) -> Result<Outcome, String> {
         progress.steps(2);
-        let config = config(Config::outage(params.count("sessions"), params.count("registries")), params);
+        let config = config(
+            Config::outage(params.count("sessions"), params.count("registries")),
+            params,
+        );
         let (naive, guarded) = both(&config, progress)?;
         outcome(&config, &naive, &guarded, "outage")
     }
@@ -98,7 +128,11 @@ fn memory(params: &Params) -> u64 {
 }
 
 fn config(base: Config, params: &Params) -> Config {
-    Config { limit: params.count("limit"), duration: Duration::from_secs(params.get("seconds")), ..base }
+    Config {
+        limit: params.count("limit"),
+        duration: Duration::from_secs(params.get("seconds")),
+        ..base
+    }
 }
 
 /// Runs the model with the naive client, then with the guarded one.
@@ -107,7 +141,10 @@ fn both(config: &Config, progress: &Progress) -> Result<(Run, Run), String> {
     let naive = simulate(config, Unguarded)?;
     progress.done();
     progress.step("semaphore: sessions bail at the limit");
-    let guarded = simulate(config, Guarded::<Semaphore>::new(config.nodes(), config.registries, config.limit))?;
+    let guarded = simulate(
+        config,
+        Guarded::<Semaphore>::new(config.nodes(), config.registries, config.limit),
+    )?;
     progress.done();
     Ok((naive, guarded))
 }
@@ -119,7 +156,10 @@ fn outcome(config: &Config, naive: &Run, guarded: &Run, what: &str) -> Result<Ou
         value
     };
     let mut figures = Map::new();
-    figures.insert("strategies".into(), json!({ "naive": strategy(naive), "semaphore": strategy(guarded) }));
+    figures.insert(
+        "strategies".into(),
+        json!({ "naive": strategy(naive), "semaphore": strategy(guarded) }),
+    );
     figures.insert(
         "model".into(),
         json!({
@@ -157,18 +197,28 @@ fn outcome(config: &Config, naive: &Run, guarded: &Run, what: &str) -> Result<Ou
         "naive": "requests pile up, mailboxes balloon, the VM runs out of memory: cascading outages",
         "semaphore": "a later presence-service crash: sessions did not budge, presences rebuilt within minutes",
     });
-    Ok(Outcome { figures, blog, table, svg, checks })
+    Ok(Outcome {
+        figures,
+        blog,
+        table,
+        svg,
+        checks,
+    })
 }
 
 /// Seconds after `end` (the outage's end) until the registry queue is back within the sum of
 /// the limits; `None` if it never is.
 fn drained_after(run: &Run, end: f64, limit_sum: usize) -> Option<f64> {
-    run.timeline.iter().find(|t| t.t_s >= end && t.registry_queue <= limit_sum).map(|t| t.t_s - end)
+    run.timeline
+        .iter()
+        .find(|t| t.t_s >= end && t.registry_queue <= limit_sum)
+        .map(|t| t.t_s - end)
 }
 
 fn checks(config: &Config, naive: &Run, guarded: &Run, what: &str) -> Vec<Check> {
     let (n, g) = (&naive.figures, &guarded.figures);
-    let bound = config.limit_sum() as f64 * config.presence_rate * config.call_timeout.as_secs_f64();
+    let bound =
+        config.limit_sum() as f64 * config.presence_rate * config.call_timeout.as_secs_f64();
     let mut checks = Vec::new();
     if what == "stampede" {
         checks.push(Check::that(
@@ -176,15 +226,26 @@ fn checks(config: &Config, naive: &Run, guarded: &Run, what: &str) -> Vec<Check>
             format!("{:.3}", n.goodput_after_trigger_ratio),
             n.goodput_after_trigger_ratio < 0.1,
         ));
-        checks.push(Check::that("naive serves < 50 % of sessions", pct(n.served_fraction), n.served_fraction < 0.5));
+        checks.push(Check::that(
+            "naive serves < 50 % of sessions",
+            pct(n.served_fraction),
+            n.served_fraction < 0.5,
+        ));
         let took = g.time_to_all_served_s.unwrap_or(f64::INFINITY);
         checks.push(Check::that(
-            format!("semaphore serves everyone within 1.5 × the ideal {:.1} s", config.ideal_s()),
+            format!(
+                "semaphore serves everyone within 1.5 × the ideal {:.1} s",
+                config.ideal_s()
+            ),
             format!("{took:.1} s"),
             took <= 1.5 * config.ideal_s(),
         ));
     }
-    checks.push(Check::that("semaphore serves 100 % of sessions", pct(g.served_fraction), g.served_fraction == 1.0));
+    checks.push(Check::that(
+        "semaphore serves 100 % of sessions",
+        pct(g.served_fraction),
+        g.served_fraction == 1.0,
+    ));
     if let Some((start, length)) = config.outage {
         // While the registries are stopped, every permit times out and is taken again, so the
         // queue grows by the sum of the limits per timeout; what matters is how fast it drains.
@@ -197,12 +258,19 @@ fn checks(config: &Config, naive: &Run, guarded: &Run, what: &str) -> Vec<Check>
         ));
         checks.push(Check::that(
             "unguarded sessions' backlog balloons: ≥ 10 × the semaphore's",
-            format!("{} against {}", group_digits(n.peak_mailbox_backlog), group_digits(g.peak_mailbox_backlog)),
+            format!(
+                "{} against {}",
+                group_digits(n.peak_mailbox_backlog),
+                group_digits(g.peak_mailbox_backlog)
+            ),
             n.peak_mailbox_backlog >= 10 * g.peak_mailbox_backlog.max(1),
         ));
     } else {
         checks.push(Check::that(
-            format!("semaphore's registry queue ≤ the sum of the limits ({})", config.limit_sum()),
+            format!(
+                "semaphore's registry queue ≤ the sum of the limits ({})",
+                config.limit_sum()
+            ),
             group_digits(g.peak_queue as u64),
             g.peak_queue <= config.limit_sum(),
         ));
@@ -224,11 +292,21 @@ fn table(config: &Config, naive: &Run, guarded: &Run) -> String {
     let secs = |t: Option<f64>| t.map_or("never".to_owned(), |t| format!("{t:.1} s"));
     let count = |v: u64| group_digits(v);
     let rows = vec![
-        vec!["sessions served by the end".into(), pct(n.served_fraction), pct(g.served_fraction)],
+        vec![
+            "sessions served by the end".into(),
+            pct(n.served_fraction),
+            pct(g.served_fraction),
+        ],
         vec![
             match config.outage {
-                None => format!("time until all are served (ideal {:.1} s)", config.ideal_s()),
-                Some(_) => format!("time until all are served (arrivals end at {} s)", config.arrival_window.as_secs()),
+                None => format!(
+                    "time until all are served (ideal {:.1} s)",
+                    config.ideal_s()
+                ),
+                Some(_) => format!(
+                    "time until all are served (arrivals end at {} s)",
+                    config.arrival_window.as_secs()
+                ),
             },
             secs(n.time_to_all_served_s),
             secs(g.time_to_all_served_s),
@@ -238,12 +316,36 @@ fn table(config: &Config, naive: &Run, guarded: &Run) -> String {
             format!("{:.3}", n.goodput_after_trigger_ratio),
             format!("{:.3}", g.goodput_after_trigger_ratio),
         ],
-        vec!["registry work wasted on callers who gave up".into(), pct(n.wasted_work_fraction), pct(g.wasted_work_fraction)],
-        vec!["peak registry queue".into(), count(n.peak_queue as u64), count(g.peak_queue as u64)],
-        vec!["peak unread presence events in blocked sessions".into(), count(n.peak_mailbox_backlog), count(g.peak_mailbox_backlog)],
-        vec!["calls replied in time".into(), count(n.replied), count(g.replied)],
-        vec!["calls timed out".into(), count(n.timed_out), count(g.timed_out)],
-        vec!["calls rejected at once by the semaphore".into(), count(n.rejected), count(g.rejected)],
+        vec![
+            "registry work wasted on callers who gave up".into(),
+            pct(n.wasted_work_fraction),
+            pct(g.wasted_work_fraction),
+        ],
+        vec![
+            "peak registry queue".into(),
+            count(n.peak_queue as u64),
+            count(g.peak_queue as u64),
+        ],
+        vec![
+            "peak unread presence events in blocked sessions".into(),
+            count(n.peak_mailbox_backlog),
+            count(g.peak_mailbox_backlog),
+        ],
+        vec![
+            "calls replied in time".into(),
+            count(n.replied),
+            count(g.replied),
+        ],
+        vec![
+            "calls timed out".into(),
+            count(n.timed_out),
+            count(g.timed_out),
+        ],
+        vec![
+            "calls rejected at once by the semaphore".into(),
+            count(n.rejected),
+            count(g.rejected),
+        ],
     ];
     let title = format!(
         "{} sessions, {} registries ({} calls/s), {} virtual seconds",
@@ -259,12 +361,27 @@ fn plot(naive: &Run, guarded: &Run, what: &str) -> Result<String, String> {
     let series = |pick: fn(&lab_semaphore::model::Tick) -> f64| -> Vec<Series> {
         [("naive", naive), ("semaphore", guarded)]
             .into_iter()
-            .map(|(label, run)| Series { label: label.into(), points: run.timeline.iter().map(|t| (t.t_s, pick(t))).collect() })
+            .map(|(label, run)| Series {
+                label: label.into(),
+                points: run.timeline.iter().map(|t| (t.t_s, pick(t))).collect(),
+            })
             .collect()
     };
-    let seconds = Axis { label: "virtual time (s)", log: false, format: |v| format!("{v:.0}") };
-    let count = |label| Axis { label, log: false, format: |v| group_digits(v.max(0.0) as u64) };
-    let log_count = |label| Axis { label, log: true, format: |v| group_digits(v.max(0.0) as u64) };
+    let seconds = Axis {
+        label: "virtual time (s)",
+        log: false,
+        format: |v| format!("{v:.0}"),
+    };
+    let count = |label| Axis {
+        label,
+        log: false,
+        format: |v| group_digits(v.max(0.0) as u64),
+    };
+    let log_count = |label| Axis {
+        label,
+        log: true,
+        format: |v| group_digits(v.max(0.0) as u64),
+    };
     line_charts(&[
         LineChart {
             title: format!("{what}: goodput"),
@@ -293,18 +410,31 @@ fn time_gates(ops: u64) -> Result<Value, String> {
     let mut alone = Map::new();
     let mut contended = Map::new();
     for gate in gates() {
-        alone.insert(gate.key().into(), json!(per_op_ns(1, ops, |n| gate_cycles(gate.as_ref(), n))));
-        contended.insert(gate.key().into(), json!(per_op_ns(threads, ops, |n| gate_cycles(gate.as_ref(), n))));
+        alone.insert(
+            gate.key().into(),
+            json!(per_op_ns(1, ops, |n| gate_cycles(gate.as_ref(), n))),
+        );
+        contended.insert(
+            gate.key().into(),
+            json!(per_op_ns(threads, ops, |n| gate_cycles(gate.as_ref(), n))),
+        );
     }
     // A call per acquire costs microseconds: a hundredth of the cycles says the same.
     let process_ops = (ops / 100).max(100);
-    let process = ProcessSemaphore::new(1 << 20, threads).map_err(|e| format!("could not start a cluster: {e}"))?;
-    alone.insert("process".into(), json!(per_op_ns(1, process_ops, |n| {
-        std::hint::black_box(process.cycles(n));
-    })));
-    contended.insert("process".into(), json!(per_op_ns(threads, process_ops, |n| {
-        std::hint::black_box(process.cycles(n));
-    })));
+    let process = ProcessSemaphore::new(1 << 20, threads)
+        .map_err(|e| format!("could not start a cluster: {e}"))?;
+    alone.insert(
+        "process".into(),
+        json!(per_op_ns(1, process_ops, |n| {
+            std::hint::black_box(process.cycles(n));
+        })),
+    );
+    contended.insert(
+        "process".into(),
+        json!(per_op_ns(threads, process_ops, |n| {
+            std::hint::black_box(process.cycles(n));
+        })),
+    );
     Ok(json!({ "alone": alone, "contended": contended, "threads": threads }))
 }
 
@@ -313,13 +443,15 @@ fn gate_ns(gates: &Value, mode: &str, key: &str) -> f64 {
 }
 
 fn gate_checks(gates: &Value, checks: &mut Vec<Check>) {
-    let uncontended = gate_ns(gates, "alone", "semaphore") / gate_ns(gates, "alone", "bare_atomic_pair");
+    let uncontended =
+        gate_ns(gates, "alone", "semaphore") / gate_ns(gates, "alone", "bare_atomic_pair");
     checks.push(Check::that(
         "uncontended try_acquire + release ≤ 2 × a bare fetch_add + fetch_sub",
         format!("{uncontended:.2}×"),
         uncontended <= 2.0,
     ));
-    let versus_process = gate_ns(gates, "contended", "process") / gate_ns(gates, "contended", "semaphore");
+    let versus_process =
+        gate_ns(gates, "contended", "process") / gate_ns(gates, "contended", "semaphore");
     checks.push(Check::ratio_at_least(
         "with every core contending, ≥ 10× faster than a semaphore run by a process",
         versus_process,
@@ -329,19 +461,35 @@ fn gate_checks(gates: &Value, checks: &mut Vec<Check>) {
 
 fn gate_table(gates: &Value) -> String {
     let names = [
-        ("bare_atomic_pair", "bare fetch_add + fetch_sub (the floor, no limit)"),
+        (
+            "bare_atomic_pair",
+            "bare fetch_add + fetch_sub (the floor, no limit)",
+        ),
         ("semaphore", "this semaphore: try_acquire + release"),
-        ("tokio_semaphore", "tokio::sync::Semaphore::try_acquire + release"),
+        (
+            "tokio_semaphore",
+            "tokio::sync::Semaphore::try_acquire + release",
+        ),
         ("mutex_counter", "a Mutex<usize> counter"),
-        ("process", "a semaphore run by a process (a call per acquire)"),
+        (
+            "process",
+            "a semaphore run by a process (a call per acquire)",
+        ),
     ];
     let threads = gates["threads"].as_u64().unwrap_or(0);
     let rows: Vec<Vec<String>> = names
         .iter()
         .map(|(key, name)| {
-            vec![(*name).into(), human_ns(gate_ns(gates, "alone", key)), human_ns(gate_ns(gates, "contended", key))]
+            vec![
+                (*name).into(),
+                human_ns(gate_ns(gates, "alone", key)),
+                human_ns(gate_ns(gates, "contended", key)),
+            ]
         })
         .collect();
     let contended = format!("{threads} threads at once (per op, per thread)");
-    format!("\n{}", markdown_table(&["one enter-and-leave", "alone", &contended], &rows))
+    format!(
+        "\n{}",
+        markdown_table(&["one enter-and-leave", "alone", &contended], &rows)
+    )
 }

@@ -1,0 +1,92 @@
+//! `cargo bench --bench ring_instructions`: instructions one thread executes for 100 prehashed
+//! ring lookups, per way of sharing the ring.
+//!
+//! Instruction counts (valgrind's callgrind, through gungraun) repeat where wall time does not,
+//! so CI gates a ratio on them: copying the ring out costs at least 20 times the instructions of
+//! a FastGlobal read. Only the calling thread is counted. For the actor that is the caller's half
+//! of each call (reply slot, mailbox push, blocking on the reply); the ring process's own work
+//! runs on the cluster's thread and is not in the count. Needs valgrind and `gungraun-runner`.
+
+// gungraun's macros generate items without docs.
+#![allow(missing_docs)]
+
+use std::hint::black_box;
+
+use gungraun::{library_benchmark, library_benchmark_group, main};
+use lab_ring::naive::{Actor, CopyOut, Locked, Raw, ReadLocked};
+use lab_ring::{Global, Lookup, Published, PublishedCached, RingRead};
+use solution_ring::FastGlobal;
+
+const LOOKUPS: u64 = 100;
+
+/// One strategy, ready to look up.
+enum Rig {
+    Actor(Actor),
+    CopyOut(CopyOut),
+    Locked(Locked),
+    ReadLocked(ReadLocked),
+    FastGlobal(Published<FastGlobal<lab_ring::Ring>>),
+    Cached(PublishedCached<FastGlobal<lab_ring::Ring>>),
+    Raw(Raw),
+}
+
+/// Prehashed keys: the count is the access, not MD5.
+fn hundred<A: RingRead>(access: &A) {
+    let mut reader = access.reader();
+    for i in 0..black_box(LOOKUPS) {
+        // A cheap, well-spread stand-in for a precomputed hash (no MD5 in the count).
+        let hash = black_box(i.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+        black_box(reader.owner_of_hash(hash));
+    }
+}
+
+impl Rig {
+    fn hundred_lookups(&self) {
+        match self {
+            Rig::Actor(a) => hundred(a),
+            Rig::CopyOut(a) => hundred(a),
+            Rig::Locked(a) => hundred(a),
+            Rig::ReadLocked(a) => hundred(a),
+            Rig::FastGlobal(a) => hundred(a),
+            Rig::Cached(a) => hundred(a),
+            Rig::Raw(a) => hundred(a),
+        }
+    }
+}
+
+fn rig(strategy: &str) -> Rig {
+    let ring = lab_ring::check::production_ring();
+    let global = || {
+        let global = FastGlobal::named(strategy);
+        global.put(ring.clone());
+        global
+    };
+    let rig = match strategy {
+        "actor" => Rig::Actor(Actor::start(ring, 1).expect("a cluster")),
+        "copy_out" => Rig::CopyOut(CopyOut::new(ring)),
+        "locked" => Rig::Locked(Locked::new(ring)),
+        "read_locked" => Rig::ReadLocked(ReadLocked::new(ring)),
+        "fastglobal" => Rig::FastGlobal(Published(global())),
+        "fastglobal_cached" => Rig::Cached(PublishedCached(global())),
+        _ => Rig::Raw(Raw(ring)),
+    };
+    rig.hundred_lookups(); // warm up: first-touch allocations are not what we count
+    rig
+}
+
+#[library_benchmark]
+#[bench::actor(setup = rig, args = ("actor"))]
+#[bench::copy_out(setup = rig, args = ("copy_out"))]
+#[bench::locked(setup = rig, args = ("locked"))]
+#[bench::read_locked(setup = rig, args = ("read_locked"))]
+#[bench::fastglobal(setup = rig, args = ("fastglobal"))]
+#[bench::fastglobal_cached(setup = rig, args = ("fastglobal_cached"))]
+#[bench::raw(setup = rig, args = ("raw"))]
+fn hundred_lookups(rig: Rig) -> Rig {
+    rig.hundred_lookups();
+    rig
+}
+
+library_benchmark_group!(name = ring_lookup; benchmarks = hundred_lookups);
+
+main!(library_benchmark_groups = ring_lookup);

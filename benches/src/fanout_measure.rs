@@ -1,0 +1,131 @@
+//! Measuring fanout strategies: the shared rig of the `fanout` scenario, the criterion bench and
+//! the lab's speed bar (`workbook labs`).
+//!
+//! One guild on node 0 publishes through a strategy to members spread evenly over the session
+//! nodes (none on the guild's node, as in Discord, where guilds and sessions run on different
+//! machines). Each publish is timed twice: inside the guild process (what the guild pays) and
+//! until the last member has the event (what the members wait). The link counters give the
+//! messages and bytes that crossed between nodes. The first publish is a warm-up and is not
+//! counted: it is where the relay registers its member lists, reported separately.
+
+use std::time::Duration;
+
+use cluster::Cluster;
+use lab_fanout::Fanout;
+use lab_fanout::rig::Rig;
+use lab_fanout::sessions::Sessions;
+
+/// The shape of one measurement.
+#[derive(Clone, Copy, Debug)]
+pub struct Setup {
+    /// Member sessions of the guild.
+    pub members: usize,
+    /// Nodes the members are spread over (the guild has its own node besides).
+    pub session_nodes: usize,
+    /// Threads per node (Manifold starts one worker per thread).
+    pub threads: usize,
+}
+
+/// What one strategy did over a run of publishes.
+#[derive(Clone, Debug)]
+pub struct Measured {
+    /// Time inside `publish`, per publish, in ns.
+    pub in_guild_ns: Vec<f64>,
+    /// From publish start until the last member had the event, per publish, in ns.
+    pub delivered_ns: Vec<f64>,
+    /// Messages between nodes, per publish.
+    pub cross_node_messages: f64,
+    /// Bytes between nodes, per publish.
+    pub cross_node_bytes: f64,
+    /// Bytes between nodes during the warm-up publish (the relay registers its lists there).
+    pub first_publish_bytes: u64,
+    /// Deliveries counted by the members during the measured publishes.
+    pub delivered: u64,
+    /// Deliveries that were duplicates or out of order (must be 0).
+    pub order_violations: u64,
+}
+
+impl Measured {
+    /// Mean time in the guild, ns.
+    pub fn in_guild_mean(&self) -> f64 {
+        mean(&self.in_guild_ns)
+    }
+}
+
+/// A rig for `setup`: members spread over nodes 1..=session_nodes.
+pub fn rig<F: Fanout>(setup: Setup) -> Result<Rig<F>, String> {
+    let cluster = Cluster::builder()
+        .nodes(1 + setup.session_nodes)
+        .threads_per_node(setup.threads)
+        .build()
+        .map_err(|e| format!("could not start a cluster: {e}"))?;
+    let per_node = Sessions::spread(
+        setup.members,
+        1 + setup.session_nodes,
+        1,
+        setup.session_nodes,
+    );
+    Ok(Rig::new(cluster, &per_node))
+}
+
+/// Runs one warm-up publish and then `publishes` timed ones through `F`, one at a time, and
+/// checks that every member got every event once, in order.
+pub fn measure<F: Fanout>(setup: Setup, publishes: usize) -> Result<Measured, String> {
+    let mut rig = rig::<F>(setup)?;
+    let start = rig.stats();
+    rig.publish(0)?;
+    let before = rig.stats();
+    let delivered_before = rig.tally().delivered();
+    let (mut in_guild_ns, mut delivered_ns) = (Vec::new(), Vec::new());
+    for _ in 0..publishes {
+        let timing = rig.publish(0)?;
+        in_guild_ns.push(nanos(timing.in_guild));
+        delivered_ns.push(nanos(timing.delivered));
+    }
+    let sent = rig.stats().since(&before);
+    rig.verify()?;
+    let per_publish = |total: u64| total as f64 / publishes as f64;
+    Ok(Measured {
+        in_guild_ns,
+        delivered_ns,
+        cross_node_messages: per_publish(sent.cross_node_messages()),
+        cross_node_bytes: per_publish(sent.cross_node_bytes()),
+        first_publish_bytes: before.since(&start).cross_node_bytes(),
+        delivered: rig.tally().delivered() - delivered_before,
+        order_violations: rig.tally().violations(),
+    })
+}
+
+fn nanos(duration: Duration) -> f64 {
+    duration.as_nanos() as f64
+}
+
+/// The arithmetic mean (NaN when empty).
+pub fn mean(samples: &[f64]) -> f64 {
+    samples.iter().sum::<f64>() / samples.len() as f64
+}
+
+/// The `p`-th percentile (0–100), nearest rank.
+pub fn percentile(samples: &[f64], p: f64) -> f64 {
+    let mut sorted = samples.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
+    sorted[rank.clamp(1, sorted.len()) - 1]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentiles_take_the_nearest_rank() {
+        let samples: Vec<f64> = (1..=100).map(f64::from).collect();
+        assert_eq!(percentile(&samples, 50.0), 50.0);
+        assert_eq!(percentile(&samples, 99.0), 99.0);
+        assert_eq!(percentile(&[3.0], 99.0), 3.0);
+        assert_eq!(mean(&[1.0, 2.0, 3.0]), 2.0);
+    }
+}
