@@ -8,7 +8,7 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::fanout_measure::{Measured, Setup, measure, percentile};
+use crate::fanout_measure::{Measured, Setup, mean, measure, percentile};
 use crate::params::{ParamSpec, Params, group_digits};
 use crate::plot_lines::{Axis, LineChart, Series, line_charts};
 use crate::report::{human_ns, markdown_table, tick_ns};
@@ -217,10 +217,11 @@ fn check_invariants(
             strategy.key, measured.order_violations
         ));
     }
-    let expected = (members * publishes) as u64;
+    // `measure` publishes `publishes` events one at a time, then as many back to back.
+    let expected = (2 * members * publishes) as u64;
     if measured.delivered != expected {
         return Err(format!(
-            "{}: {} deliveries instead of {expected} ({publishes} publishes to {members} members)",
+            "{}: {} deliveries instead of {expected} (2 × {publishes} publishes to {members} members)",
             strategy.key, measured.delivered
         ));
     }
@@ -243,6 +244,8 @@ fn figures(runs: &[Run]) -> Map<String, Value> {
             let figures = json!({
                 "guild_publish_ns": m.in_guild_mean(),
                 "guild_publish_p50_ns": percentile(&m.in_guild_ns, 50.0),
+                "guild_publish_cpu_ns": m.in_guild_cpu_mean(),
+                "guild_publish_isolated_ns": mean(&m.isolated_in_guild_ns),
                 "delivery_p50_ns": percentile(&m.delivered_ns, 50.0),
                 "delivery_p99_ns": percentile(&m.delivered_ns, 99.0),
                 "cross_node_messages": m.cross_node_messages,
@@ -258,6 +261,7 @@ fn figures(runs: &[Run]) -> Map<String, Value> {
     let over = |key: &str, f: fn(&Measured) -> f64| f(naive) / f(find(runs, key));
     let publish = |m: &Measured| m.in_guild_mean();
     let median = |m: &Measured| percentile(&m.in_guild_ns, 50.0);
+    let cpu = |m: &Measured| m.in_guild_cpu_mean();
     let bytes = |m: &Measured| m.cross_node_bytes;
     let sweep: Map<String, Value> = runs
         .iter()
@@ -282,6 +286,9 @@ fn figures(runs: &[Run]) -> Map<String, Value> {
             "guild_publish_median": over("manifold", median),
             "guild_publish_offload_median": over("manifold_offload", median),
             "guild_publish_relay_median": over("relay", median),
+            "guild_publish_cpu": over("manifold", cpu),
+            "guild_publish_cpu_offload": over("manifold_offload", cpu),
+            "guild_publish_cpu_relay": over("relay", cpu),
             "cross_node_bytes_manifold": over("manifold", bytes),
             "cross_node_bytes_relay": over("relay", bytes),
             "delivery_p50_naive_over_manifold":
@@ -381,6 +388,8 @@ fn table(runs: &[Run], checks: &[Check], setup: Setup, publishes: usize) -> Stri
                     human_ns(m.in_guild_mean()),
                     human_ns(percentile(&m.in_guild_ns, 50.0))
                 ),
+                human_ns(m.in_guild_cpu_mean()),
+                human_ns(mean(&m.isolated_in_guild_ns)),
                 format!(
                     "{} / {}",
                     human_ns(percentile(&m.delivered_ns, 50.0)),
@@ -396,6 +405,8 @@ fn table(runs: &[Run], checks: &[Check], setup: Setup, publishes: usize) -> Stri
     let header = [
         "strategy",
         "in the guild: mean (median)",
+        "guild thread CPU time: mean",
+        "in the guild, one publish at a time: mean",
         "until the last member has it: p50 / p99",
         "messages between nodes",
         "bytes between nodes",
@@ -403,8 +414,9 @@ fn table(runs: &[Run], checks: &[Check], setup: Setup, publishes: usize) -> Stri
         "BEAM, from the blog",
     ];
     let mut out = format!(
-        "{} members on {} session nodes ({} threads each), {}-byte events, {publishes} publishes \
-         per strategy; figures per publish.\n\n",
+        "{} members on {} session nodes ({} threads each), {}-byte events; figures per publish. \
+         Each strategy publishes {publishes} events one at a time (delivery times, traffic), then \
+         {publishes} back to back, as a guild busy at peak (time in the guild).\n\n",
         group_digits(setup.members as u64),
         setup.session_nodes,
         setup.threads,

@@ -174,11 +174,14 @@ fn outcome(config: &Config, naive: &Run, guarded: &Run, what: &str) -> Result<Ou
             "outage_s": config.outage.map(|(start, length)| [start.as_secs_f64(), length.as_secs_f64()]),
         }),
     );
-    let took = guarded.figures.time_to_all_served_s;
-    figures.insert(
-        "ratios".into(),
-        json!({ "semaphore_time_to_all_served_over_ideal": took.map(|t| t / config.ideal_s()) }),
-    );
+    if config.outage.is_none() {
+        // The ideal assumes every session arrives at once: it only means something for the stampede.
+        let took = guarded.figures.time_to_all_served_s;
+        figures.insert(
+            "ratios".into(),
+            json!({ "semaphore_time_to_all_served_over_ideal": took.map(|t| t / config.ideal_s()) }),
+        );
+    }
     if let Some((start, length)) = config.outage {
         let end = (start + length).as_secs_f64();
         let recovery = |run: &Run| drained_after(run, end, config.limit_sum());
@@ -463,14 +466,14 @@ fn gate_table(gates: &Value) -> String {
     let names = [
         (
             "bare_atomic_pair",
-            "bare fetch_add + fetch_sub (the floor, no limit)",
+            "bare `fetch_add` + `fetch_sub` (the floor, no limit)",
         ),
-        ("semaphore", "this semaphore: try_acquire + release"),
+        ("semaphore", "this semaphore: `try_acquire` + release"),
         (
             "tokio_semaphore",
-            "tokio::sync::Semaphore::try_acquire + release",
+            "`tokio::sync::Semaphore`: `try_acquire` + release",
         ),
-        ("mutex_counter", "a Mutex<usize> counter"),
+        ("mutex_counter", "a `Mutex<usize>` counter"),
         (
             "process",
             "a semaphore run by a process (a call per acquire)",

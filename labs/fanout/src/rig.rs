@@ -29,14 +29,21 @@ pub const PATIENCE: Duration = Duration::from_secs(30);
 /// One publish, timed.
 #[derive(Clone, Copy, Debug)]
 pub struct Timing {
-    /// Time spent inside [`Fanout::publish`], in the guild process.
+    /// Time spent inside [`Fanout::publish`], in the guild process (wall clock).
     pub in_guild: Duration,
+    /// CPU time the guild's thread spent inside [`Fanout::publish`].
+    pub in_guild_cpu: Duration,
     /// From the start of the publish until the last member had the event.
     pub delivered: Duration,
 }
 
-/// What the guild process reports after each publish: when it started, and how long it took.
-type Report = (Instant, Duration);
+/// What the guild process reports after each publish: when it started, how long it took on the
+/// wall clock, and how much CPU time its thread spent on it.
+///
+/// Both matter on a small machine: every node of the cluster shares its cores, so the OS may
+/// pause the guild's thread in the middle of a publish to run a session node. Wall time includes
+/// those pauses (artefacts of running five "machines" on two cores); thread CPU time does not.
+type Report = (Instant, Duration, Duration);
 
 /// A cluster, its member sessions and one guild publishing to them through `F`.
 pub struct Rig<F> {
@@ -98,9 +105,10 @@ impl<F: Fanout> Rig<F> {
     }
 
     /// Asks the guild to publish one event to each roster of `sequence`, in order, without waiting
-    /// in between (the events are in flight together), then waits until every live member has
-    /// all of them. Returns the time each publish spent in the guild.
-    pub fn publish_all(&mut self, sequence: &[usize]) -> Result<Vec<Duration>, String> {
+    /// in between (the events are in flight together, as from a guild busy at peak), then waits
+    /// until every live member has all of them. Returns the time each publish spent in the guild,
+    /// on the wall clock and in its thread's CPU time.
+    pub fn publish_all(&mut self, sequence: &[usize]) -> Result<Vec<(Duration, Duration)>, String> {
         let before = self.tally().delivered();
         let mut more = 0;
         for &roster in sequence {
@@ -112,7 +120,8 @@ impl<F: Fanout> Rig<F> {
         }
         let mut in_guild = Vec::with_capacity(sequence.len());
         for _ in sequence {
-            in_guild.push(self.report()?.1);
+            let (_, wall, cpu) = self.report()?;
+            in_guild.push((wall, cpu));
         }
         self.wait(before, more)?;
         Ok(in_guild)
@@ -124,10 +133,11 @@ impl<F: Fanout> Rig<F> {
         let more = self.book(roster);
         self.tally().expect_total(before + more);
         self.command(roster)?;
-        let (started, in_guild) = self.report()?;
+        let (started, in_guild, in_guild_cpu) = self.report()?;
         let done = self.wait(before, more)?.unwrap_or(started + in_guild);
         Ok(Timing {
             in_guild,
+            in_guild_cpu,
             delivered: done.saturating_duration_since(started),
         })
     }
@@ -261,9 +271,9 @@ async fn guild<F: Fanout>(
     while let Some(roster) = inbox.recv().await {
         seq += 1;
         let event = Event::presence(GUILD, seq);
-        let started = Instant::now();
+        let (started, cpu) = (Instant::now(), cpu_time::ThreadTime::now());
         strategy.publish(inbox.node(), &rosters[roster], event);
-        let _ = report.send((started, started.elapsed()));
+        let _ = report.send((started, started.elapsed(), cpu.elapsed()));
     }
 }
 // ANCHOR_END: guild

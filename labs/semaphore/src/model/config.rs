@@ -25,6 +25,9 @@ pub struct Config {
     pub arrival_window: Duration,
     /// Calls from already-connected sessions, as a fraction of the registries' capacity.
     pub background_load: f64,
+    /// How many already-connected sessions make those calls. A session blocked in a call makes
+    /// no other, so when every one of them is blocked, background calls stop arriving.
+    pub background_sessions: usize,
     /// Calls in flight allowed per (session node, registry) by the guarded client.
     pub limit: usize,
     /// Presence events per second into every session (they pile up while a session is blocked).
@@ -54,6 +57,7 @@ impl Config {
             jitter: 0.5,
             arrival_window: Duration::from_secs(1),
             background_load: 0.2,
+            background_sessions: sessions,
             limit: 25,
             presence_rate: 1.0,
             outage: None,

@@ -23,6 +23,8 @@ pub(crate) struct Metrics {
     pub(crate) last_served_ms: AtomicU64,
     /// Requests waiting at each registry (its mailbox plus the one in service).
     pub(crate) queues: Vec<AtomicUsize>,
+    /// Background calls that did not happen because every connected session was blocked.
+    pub(crate) background_suppressed: AtomicU64,
 }
 
 impl Metrics {
@@ -37,6 +39,7 @@ impl Metrics {
             sessions_served: AtomicU64::new(0),
             last_served_ms: AtomicU64::new(0),
             queues: (0..registries).map(|_| AtomicUsize::new(0)).collect(),
+            background_suppressed: AtomicU64::new(0),
         }
     }
 

@@ -17,6 +17,7 @@ mod registry;
 mod session;
 
 use std::sync::Arc;
+use std::sync::atomic::AtomicUsize;
 use std::sync::atomic::Ordering::Relaxed;
 
 use cluster::Cluster;
@@ -65,6 +66,8 @@ pub struct Figures {
     pub in_flight_at_end: u64,
     /// Stampede sessions still waiting for a reply when the run ended.
     pub unserved: u64,
+    /// Background calls that never started because every connected session was blocked.
+    pub background_suppressed: u64,
 }
 
 // ANCHOR: simulate
@@ -97,6 +100,7 @@ pub fn simulate<C: Client>(config: &Config, client: C) -> Result<Run, String> {
             client,
             registries,
             metrics: Arc::clone(&metrics),
+            idle_background: AtomicUsize::new(config.background_sessions),
         });
 
         let session_node = |i: usize| cluster.node(guild_nodes + i % config.session_nodes);
@@ -201,6 +205,7 @@ fn summarize(
         timed_out,
         in_flight_at_end: in_flight,
         unserved: sessions - served,
+        background_suppressed: metrics.background_suppressed.load(Relaxed),
     };
     Ok(Run { timeline, figures })
 }

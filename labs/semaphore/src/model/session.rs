@@ -1,6 +1,7 @@
 //! Sessions: connect, make their registry calls one after another, retry what fails.
 
 use std::sync::Arc;
+use std::sync::atomic::AtomicUsize;
 use std::sync::atomic::Ordering::Relaxed;
 use std::time::Duration;
 
@@ -19,6 +20,8 @@ pub(crate) struct World<C> {
     pub(crate) client: C,
     pub(crate) registries: Vec<Pid<Lookup>>,
     pub(crate) metrics: Arc<Metrics>,
+    /// Already-connected sessions not blocked in a background call right now.
+    pub(crate) idle_background: AtomicUsize,
 }
 
 impl<C: Client> World<C> {
@@ -74,7 +77,8 @@ impl<C: Client> World<C> {
     }
 
     /// Background load from one session node: calls arriving at random (a Poisson process) from
-    /// sessions that are already connected, each retried the same way until it succeeds.
+    /// sessions that are already connected, each retried the same way until it succeeds. An
+    /// arrival needs an idle connected session; when all are blocked, it does not happen.
     pub(crate) async fn background(self: Arc<Self>, node: Node, rate_per_s: f64, seed: u64) {
         if rate_per_s <= 0.0 {
             return;
@@ -87,12 +91,20 @@ impl<C: Client> World<C> {
             at += -(1.0 - rng.random::<f64>()).ln() / rate_per_s;
             sleep_until(origin + Duration::from_secs_f64(at)).await;
             let registry = rng.random_range(0..self.config.registries);
+            let taken = self
+                .idle_background
+                .fetch_update(Relaxed, Relaxed, |idle| idle.checked_sub(1));
+            if taken.is_err() {
+                self.metrics.background_suppressed.fetch_add(1, Relaxed);
+                continue; // every connected session is blocked in a call: nobody makes this one
+            }
             let mut call_rng = SmallRng::seed_from_u64(seed ^ n);
             let (world, caller) = (Arc::clone(&self), node.clone());
             node.runtime().spawn(async move {
                 world
                     .call_until_replied(&caller, registry, n, &mut call_rng)
                     .await;
+                world.idle_background.fetch_add(1, Relaxed);
             });
         }
     }
