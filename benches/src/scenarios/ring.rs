@@ -364,7 +364,9 @@ fn updates<A: RingAccess>(access: &A, ring: &Ring, count: usize, cores: usize) -
             let publishing = Instant::now();
             access.publish(next);
             let published = publishing.elapsed();
-            update.push(nanos(built + published));
+            if round % 2 == 0 {
+                update.push(nanos(built + published)); // `update_ns`: a node joins
+            }
             publish.push(nanos(published));
             std::thread::sleep(pause);
         }
