@@ -118,7 +118,7 @@ const STRATEGIES: [Strategy; 5] = [
 struct Run {
     strategy: &'static Strategy,
     main: Measured,
-    /// `(members, mean ns in the guild, cross-node bytes per publish)`.
+    /// `(members, median ns in the guild, cross-node bytes per publish)`.
     sweep: Vec<(usize, f64, f64)>,
 }
 
