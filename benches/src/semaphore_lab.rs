@@ -34,9 +34,17 @@ pub const LAB: Lab = Lab {
 
 fn check_bar() -> Result<BarCheck, String> {
     let config = Config::stampede(20_000, 2);
-    let client = Arc::new(Guarded::<Semaphore>::new(config.nodes(), config.registries, config.limit));
+    let client = Arc::new(Guarded::<Semaphore>::new(
+        config.nodes(),
+        config.registries,
+        config.limit,
+    ));
     // One session first: a client that panics fails here once, not in 20,000 tasks.
-    let one = Config { sessions: 1, background_load: 0.0, ..config.clone() };
+    let one = Config {
+        sessions: 1,
+        background_load: 0.0,
+        ..config.clone()
+    };
     simulate(&one, Arc::clone(&client)).map_err(|e| format!("a single session failed: {e}"))?;
     let run = simulate(&config, client)?;
     let took = run.figures.time_to_all_served_s;
