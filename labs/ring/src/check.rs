@@ -288,3 +288,42 @@ pub fn never_put_reads_none<G: Global<String>>() {
         },
     );
 }
+
+/// Declares one `#[test]` per check for a FastGlobal type (given by name, e.g. `FastGlobal`), so
+/// the lab (`tests/lab.rs`) and the reference solution run exactly the same suite.
+#[macro_export]
+macro_rules! fastglobal_suite {
+    ($global:ident) => {
+        #[test]
+        fn a_name_never_put_reads_none() {
+            $crate::check::never_put_reads_none::<$global<String>>();
+        }
+
+        #[test]
+        fn concurrent_puts_lose_nothing() {
+            $crate::check::concurrent_puts_lose_nothing::<$global<(usize, usize)>>();
+        }
+
+        #[test]
+        fn fastglobal_agrees_with_the_ring() {
+            $crate::check::agrees_with_the_ring($crate::check::published::<$global<_>>);
+        }
+
+        #[test]
+        fn fastglobal_answers_from_whole_rings() {
+            $crate::check::whole_rings_while_publishing($crate::check::published::<$global<_>>);
+        }
+
+        #[test]
+        fn cached_reader_agrees_with_the_ring() {
+            $crate::check::agrees_with_the_ring($crate::check::published_cached::<$global<_>>);
+        }
+
+        #[test]
+        fn cached_reader_answers_from_whole_rings_and_follows_puts() {
+            $crate::check::whole_rings_while_publishing(
+                $crate::check::published_cached::<$global<_>>,
+            );
+        }
+    };
+}
