@@ -1,0 +1,253 @@
+//! Running the storm for each strategy: the storm itself, hashed and prehashed; the reader-threads
+//! sweep; for the ring process, the sweep over sessions calling at once; and updates while
+//! readers run.
+
+use std::hint::black_box;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU8, Ordering};
+use std::time::{Duration, Instant};
+
+use lab_ring::naive::{Actor, CopyOut, Locked, Raw, ReadLocked};
+use lab_ring::storm::StormRun;
+use lab_ring::{Global, Lookup, Published, PublishedCached, Ring, RingAccess, RingRead, hash_id};
+use solution_ring::{FastGlobal, WithArcSwapCache};
+
+use super::{Measured, Setup, Updates};
+
+pub(super) fn measure(key: &'static str, setup: &Setup) -> Result<Measured, String> {
+    let ring = || setup.ring.clone();
+    Ok(match key {
+        "actor" => measure_actor(setup)?,
+        "copy_out" => measure_with(key, setup, &CopyOut::new(ring())),
+        "locked" => measure_with(key, setup, &Locked::new(ring())),
+        "read_locked" => measure_with(key, setup, &ReadLocked::new(ring())),
+        "fastglobal" => {
+            let global = FastGlobal::named("ring-scenario/fastglobal");
+            global.put(ring());
+            measure_with(key, setup, &Published(global))
+        }
+        "fastglobal_cached" => {
+            let global = FastGlobal::named("ring-scenario/fastglobal_cached");
+            global.put(ring());
+            measure_with(key, setup, &PublishedCached(global))
+        }
+        "arc_swap_cache" => {
+            let global = WithArcSwapCache::named("ring-scenario/arc_swap_cache");
+            global.put(ring());
+            measure_with(key, setup, &PublishedCached(global))
+        }
+        "raw" => measure_read(key, setup, &Raw(ring())),
+        other => return Err(format!("no strategy called {other}")),
+    })
+}
+
+/// Sweep, then the storm hashed and prehashed, for a strategy that cannot be updated.
+fn measure_read<A: RingRead>(key: &'static str, setup: &Setup, access: &A) -> Measured {
+    let by_threads = setup
+        .sweep_threads
+        .iter()
+        .map(|&threads| {
+            let run = median_of(|| setup.sweep.run(access, threads, true));
+            (threads, per_second(setup.sweep.lookups(), run.elapsed))
+        })
+        .collect();
+    Measured {
+        key,
+        hashed: median_of(|| setup.storm.run(access, setup.threads, false)),
+        prehashed: median_of(|| setup.storm.run(access, setup.threads, true)),
+        by_threads,
+        by_callers: Vec::new(),
+        updates: None,
+    }
+}
+
+/// [`measure_read`], then updates while readers run.
+fn measure_with<A: RingAccess>(key: &'static str, setup: &Setup, access: &A) -> Measured {
+    let mut measured = measure_read(key, setup, access);
+    measured.updates = Some(updates(access, &setup.ring, setup.updates, setup.threads));
+    measured
+}
+
+fn measure_actor(setup: &Setup) -> Result<Measured, String> {
+    let start = |threads| {
+        Actor::start(setup.ring.clone(), threads)
+            .map(Arc::new)
+            .map_err(|e| format!("could not start a cluster: {e}"))
+    };
+    let mut by_threads = Vec::new();
+    for &threads in &setup.sweep_threads {
+        let actor = start(threads)?;
+        let run = median_of(|| setup.sweep.run_actor(&actor, setup.callers, true));
+        by_threads.push((threads, per_second(setup.sweep.lookups(), run.elapsed)));
+    }
+    let actor = start(setup.threads)?;
+    let by_callers = super::caller_counts(setup.sweep.sessions())
+        .into_iter()
+        .map(|callers| {
+            let run = median_of(|| setup.sweep.run_actor(&actor, callers, true));
+            (callers, nanos(run.elapsed) / setup.sweep.lookups() as f64)
+        })
+        .collect();
+    let hashed = median_of(|| setup.storm.run_actor(&actor, setup.callers, false));
+    let prehashed = median_of(|| setup.storm.run_actor(&actor, setup.callers, true));
+    let updates = updates(&*actor, &setup.ring, setup.updates, setup.threads);
+    Ok(Measured {
+        key: "actor",
+        hashed,
+        prehashed,
+        by_threads,
+        by_callers,
+        updates: Some(updates),
+    })
+}
+
+/// Runs a storm up to 7 times, until half a second has been spent (at least once), and keeps the
+/// median run. A storm through a shared read takes a few tens of milliseconds, so a single run is
+/// at the mercy of one pause by the OS; the slow strategies take seconds and run once.
+fn median_of(mut storm: impl FnMut() -> StormRun) -> StormRun {
+    let (began, mut runs) = (Instant::now(), Vec::new());
+    while runs.len() < 7 && (runs.is_empty() || began.elapsed() < Duration::from_millis(500)) {
+        runs.push(storm());
+    }
+    assert!(
+        runs.iter().all(|run| run.digest == runs[0].digest),
+        "a storm gave other answers when run again"
+    );
+    runs.sort_by_key(|run| run.elapsed);
+    runs[(runs.len() - 1) / 2]
+}
+
+// ANCHOR: updates
+/// Readers on the other cores look up keys one at a time, timing each lookup: first for a while
+/// with no writer (the baseline: on a shared machine the longest lookups are set by the OS
+/// scheduler), then while `count` rings are built and published (a node joins, then leaves).
+/// Each reader keeps its `count / 2` longest lookups of each phase: a reader that waited on
+/// updates would wait on most of them, while the OS preempts a reader only now and then.
+fn updates<A: RingAccess>(access: &A, ring: &Ring, count: usize, cores: usize) -> Updates {
+    const IDLE: u8 = 0;
+    const UPDATING: u8 = 1;
+    const STOP: u8 = 2;
+    let readers = cores.saturating_sub(1).max(1); // leave the writer a core
+    let keep = count.div_ceil(2);
+    let phase = AtomicU8::new(IDLE);
+    let (mut update, mut publish) = (Vec::new(), Vec::new());
+    let pause = Duration::from_millis(2); // between updates: readers run on the new ring
+    let (idle, during) = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..readers as u64)
+            .map(|r| {
+                let phase = &phase;
+                scope.spawn(move || {
+                    let mut reader = access.reader();
+                    let mut longest = [Longest::new(keep), Longest::new(keep)];
+                    let mut key = r << 40;
+                    loop {
+                        let now = phase.load(Ordering::Relaxed);
+                        if now == STOP {
+                            return longest;
+                        }
+                        key += 1;
+                        let hash = hash_id(key);
+                        let began = Instant::now();
+                        black_box(reader.owner_of_hash(hash));
+                        longest[now as usize].offer(began.elapsed());
+                    }
+                })
+            })
+            .collect();
+        std::thread::sleep(pause * count as u32 + Duration::from_millis(5));
+        phase.store(UPDATING, Ordering::Relaxed);
+        let mut current = ring.clone();
+        for round in 0..count {
+            let began = Instant::now();
+            let mut next = current.clone();
+            if round % 2 == 0 {
+                next.add_node("node-joining").expect("a new name");
+            } else {
+                next.remove_node("node-joining").expect("it joined");
+            }
+            let built = began.elapsed();
+            current = next.clone(); // bookkeeping, not timed
+            let publishing = Instant::now();
+            access.publish(next);
+            let published = publishing.elapsed();
+            if round % 2 == 0 {
+                update.push(nanos(built + published)); // `update_ns`: a node joins
+            }
+            publish.push(nanos(published));
+            std::thread::sleep(pause);
+        }
+        phase.store(STOP, Ordering::Relaxed);
+        workers
+            .into_iter()
+            .map(|w| w.join().expect("a reader panicked"))
+            .fold(
+                (Longest::new(keep), Longest::new(keep)),
+                |(mut i, mut d), [idle, during]| {
+                    i.merge(idle);
+                    d.merge(during);
+                    (i, d)
+                },
+            )
+    });
+    Updates {
+        update_ns: median(update),
+        publish_ns: median(publish),
+        longest_lookup_ns: nanos(during.first()),
+        longest_idle_lookup_ns: nanos(idle.first()),
+        kept: keep,
+        kth_longest_lookup_ns: nanos(during.last()),
+        kth_longest_idle_lookup_ns: nanos(idle.last()),
+    }
+}
+
+/// The `k` longest durations seen, longest first.
+struct Longest(Vec<Duration>, usize);
+
+impl Longest {
+    fn new(k: usize) -> Longest {
+        Longest(Vec::with_capacity(k + 1), k.max(1))
+    }
+
+    fn offer(&mut self, took: Duration) {
+        let Longest(kept, k) = self;
+        if kept.len() < *k || kept.last().is_some_and(|&shortest| took > shortest) {
+            let at = kept.partition_point(|&d| d >= took);
+            kept.insert(at, took);
+            kept.truncate(*k);
+        }
+    }
+
+    fn merge(&mut self, other: Longest) {
+        other.0.into_iter().for_each(|d| self.offer(d));
+    }
+
+    fn first(&self) -> Duration {
+        self.0.first().copied().unwrap_or_default()
+    }
+
+    /// The `k`-th longest (the shortest kept).
+    fn last(&self) -> Duration {
+        self.0.last().copied().unwrap_or_default()
+    }
+}
+// ANCHOR_END: updates
+
+pub(super) fn nanos(duration: Duration) -> f64 {
+    duration.as_nanos() as f64
+}
+
+pub(super) fn per_second(lookups: usize, elapsed: Duration) -> f64 {
+    lookups as f64 / elapsed.as_secs_f64()
+}
+
+pub(super) fn median(mut samples: Vec<f64>) -> f64 {
+    samples.sort_by(f64::total_cmp);
+    let mid = samples.len() / 2;
+    if samples.is_empty() {
+        f64::NAN
+    } else if samples.len() % 2 == 1 {
+        samples[mid]
+    } else {
+        (samples[mid - 1] + samples[mid]) / 2.0
+    }
+}
