@@ -30,7 +30,7 @@ impl Bar {
         }
     }
 
-    /// A range quoted from the blog.
+    /// A range quoted from the blog; `low == high` for a single figure.
     pub fn blog(label: impl Into<String>, low: f64, high: f64) -> Self {
         Bar {
             label: label.into(),
@@ -105,8 +105,11 @@ fn draw_panel(
     for (row, bar) in panel.bars.iter().enumerate() {
         // Top to bottom: the first bar has the highest y.
         let y = n - 1.0 - row as f64;
-        let (start, color) = if bar.from_blog {
+        // A quoted range spans low to high; a single quoted figure is drawn as a whole bar.
+        let (start, color) = if bar.from_blog && bar.low < bar.high {
             (bar.low, QUOTED)
+        } else if bar.from_blog {
+            (x_min, QUOTED)
         } else {
             (x_min, MEASURED)
         };
@@ -116,7 +119,9 @@ fn draw_panel(
                 color.filled(),
             )))
             .map_err(to_text)?;
-        let value = if bar.from_blog {
+        let value = if bar.from_blog && bar.low == bar.high {
+            format!("{} (blog)", (panel.format)(bar.high))
+        } else if bar.from_blog {
             format!(
                 "{}–{} (blog)",
                 (panel.format)(bar.low),

@@ -41,13 +41,15 @@ pub struct LineChart {
 }
 
 /// Colours for the lines, in order: the naive version first, the fixes after.
-const PALETTE: [RGBColor; 6] = [
+const PALETTE: [RGBColor; 8] = [
     RGBColor(214, 96, 77),
     RGBColor(67, 147, 195),
     RGBColor(90, 174, 97),
     RGBColor(153, 112, 171),
     RGBColor(224, 160, 40),
     RGBColor(90, 90, 90),
+    RGBColor(40, 160, 160),
+    RGBColor(200, 110, 170),
 ];
 
 /// Draws `charts` side by side into an SVG document.

@@ -191,7 +191,7 @@ impl Scenario for RingStorm {
             callers: params.count("callers"),
             updates: params.count("updates"),
         };
-        progress.steps(STRATEGIES.len() as u64);
+        progress.steps(STRATEGIES.len() as u64 + 1);
 
         let mut measured = Vec::new();
         for (key, _, _) in STRATEGIES {
@@ -214,10 +214,14 @@ impl Scenario for RingStorm {
             }
         }
 
+        progress.step("against the floor");
+        let floor = measure::against_the_floor(&setup);
+        progress.done();
+
         let lookups = setup.storm.lookups();
-        let figures = report::figures(&measured, lookups, threads, setup.callers);
-        let checks = report::checks(&measured, &setup.ring);
-        let table = report::table(&measured, &setup);
+        let figures = report::figures(&measured, &floor, lookups, threads, setup.callers);
+        let checks = report::checks(&measured, &floor, &setup.ring);
+        let table = report::table(&measured, &floor, &setup);
         let svg = report::plot(&measured, &setup)?;
         let blog = json!({
             "total_s": BLOG_TOTAL_S.iter().map(|(k, v)| ((*k).to_owned(), json!(v))).collect::<Map<_, _>>(),
