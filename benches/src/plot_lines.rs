@@ -146,8 +146,16 @@ fn draw(
             });
         if line.len() <= 60 {
             // Dots mark the measured points of a sweep; a timeline of hundreds of ticks is a line.
-            plot.draw_series(line.into_iter().map(|p| Circle::new(p, 3, color.filled())))
+            plot.draw_series(line.iter().map(|&p| Circle::new(p, 3, color.filled())))
                 .map_err(to_text)?;
+        }
+        if chart.series.len() == 1 && line.len() <= 12 {
+            // A lone short sweep gets its values written in: a log axis labels only decades.
+            let values = series.points.iter().zip(&line).map(|(&(_, value), &at)| {
+                EmptyElement::at(at)
+                    + Text::new((chart.y.format)(value), (6, -18), ("sans-serif", 12))
+            });
+            plot.draw_series(values).map_err(to_text)?;
         }
     }
     plot.configure_series_labels()

@@ -344,7 +344,7 @@ pub(super) fn plot(measured: &[Measured], setup: &Setup) -> Result<String, Strin
         y: Axis {
             label: "time per lookup (log scale)",
             log: true,
-            format: tick_ns,
+            format: human_ns,
         },
         series: vec![Series {
             label: "actor".into(),
