@@ -66,6 +66,15 @@ impl Check {
         }
     }
 
+    /// A check of `measured <= at_most`, with a ratio shown as `1.02×` (near 1, two decimals).
+    pub fn ratio_at_most(bar: impl Into<String>, measured: f64, at_most: f64) -> Check {
+        Check {
+            bar: bar.into(),
+            measured: format!("{measured:.2}×"),
+            passed: measured <= at_most,
+        }
+    }
+
     /// A check of any condition, with what was measured in words.
     pub fn that(bar: impl Into<String>, measured: impl Into<String>, passed: bool) -> Check {
         Check {

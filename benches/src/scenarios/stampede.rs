@@ -448,10 +448,10 @@ fn gate_ns(gates: &Value, mode: &str, key: &str) -> f64 {
 fn gate_checks(gates: &Value, checks: &mut Vec<Check>) {
     let uncontended =
         gate_ns(gates, "alone", "semaphore") / gate_ns(gates, "alone", "bare_atomic_pair");
-    checks.push(Check::that(
+    checks.push(Check::ratio_at_most(
         "uncontended try_acquire + release ≤ 2 × a bare fetch_add + fetch_sub",
-        format!("{uncontended:.2}×"),
-        uncontended <= 2.0,
+        uncontended,
+        2.0,
     ));
     let versus_process =
         gate_ns(gates, "contended", "process") / gate_ns(gates, "contended", "semaphore");
