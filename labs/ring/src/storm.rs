@@ -138,15 +138,18 @@ impl Storm {
     // ANCHOR: run_actor
     /// Runs every session once against the ring process, from `callers` session tasks on the
     /// process's own node (so up to `callers` calls wait in its mailbox at once, as the blog's
-    /// sessions did). Each session makes its lookups one call at a time.
+    /// sessions did). Each session makes its lookups one call at a time. The tasks are spawned
+    /// first and wait for a start signal, so the time is the lookups', not the spawning's.
     pub fn run_actor(&self, actor: &Arc<Actor>, callers: usize, prehashed: bool) -> StormRun {
         let next = Arc::new(AtomicUsize::new(0));
         let runtime = actor.node().runtime().clone();
-        let began = Instant::now();
-        let tasks: Vec<_> = (0..callers.max(1))
+        let (start, ready) = tokio::sync::watch::channel(false);
+        let tasks: Vec<_> = (0..callers.clamp(1, self.sessions().max(1)))
             .map(|_| {
                 let (actor, next, storm) = (Arc::clone(actor), Arc::clone(&next), self.clone());
+                let mut ready = ready.clone();
                 runtime.spawn(async move {
+                    let _ = ready.wait_for(|&go| go).await;
                     let mut digest_so_far = 0u64;
                     let mut owners = vec![None; storm.per_session];
                     loop {
@@ -169,6 +172,8 @@ impl Storm {
                 })
             })
             .collect();
+        let began = Instant::now();
+        start.send_replace(true);
         let digest = runtime.block_on(async {
             let mut total = 0u64;
             for task in tasks {

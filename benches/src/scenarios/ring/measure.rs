@@ -18,54 +18,62 @@ pub(super) fn measure(key: &'static str, setup: &Setup) -> Result<Measured, Stri
     let ring = || setup.ring.clone();
     Ok(match key {
         "actor" => measure_actor(setup)?,
-        "copy_out" => measure_with(key, setup, &CopyOut::new(ring())),
-        "locked" => measure_with(key, setup, &Locked::new(ring())),
-        "read_locked" => measure_with(key, setup, &ReadLocked::new(ring())),
+        "copy_out" => measure_with(key, setup, &CopyOut::new(ring()))?,
+        "locked" => measure_with(key, setup, &Locked::new(ring()))?,
+        "read_locked" => measure_with(key, setup, &ReadLocked::new(ring()))?,
         "fastglobal" => {
             let global = FastGlobal::named("ring-scenario/fastglobal");
             global.put(ring());
-            measure_with(key, setup, &Published(global))
+            measure_with(key, setup, &Published(global))?
         }
         "fastglobal_cached" => {
             let global = FastGlobal::named("ring-scenario/fastglobal_cached");
             global.put(ring());
-            measure_with(key, setup, &PublishedCached(global))
+            measure_with(key, setup, &PublishedCached(global))?
         }
         "arc_swap_cache" => {
             let global = WithArcSwapCache::named("ring-scenario/arc_swap_cache");
             global.put(ring());
-            measure_with(key, setup, &PublishedCached(global))
+            measure_with(key, setup, &PublishedCached(global))?
         }
-        "raw" => measure_read(key, setup, &Raw(ring())),
+        "raw" => measure_read(key, setup, &Raw(ring()))?,
         other => return Err(format!("no strategy called {other}")),
     })
 }
 
 /// Sweep, then the storm hashed and prehashed, for a strategy that cannot be updated.
-fn measure_read<A: RingRead>(key: &'static str, setup: &Setup, access: &A) -> Measured {
+fn measure_read<A: RingRead>(
+    key: &'static str,
+    setup: &Setup,
+    access: &A,
+) -> Result<Measured, String> {
     let by_threads = setup
         .sweep_threads
         .iter()
         .map(|&threads| {
-            let run = median_of(|| setup.sweep.run(access, threads, true));
-            (threads, per_second(setup.sweep.lookups(), run.elapsed))
+            let run = median_of(|| setup.sweep.run(access, threads, true))?;
+            Ok((threads, per_second(setup.sweep.lookups(), run.elapsed)))
         })
-        .collect();
-    Measured {
+        .collect::<Result<_, String>>()?;
+    Ok(Measured {
         key,
-        hashed: median_of(|| setup.storm.run(access, setup.threads, false)),
-        prehashed: median_of(|| setup.storm.run(access, setup.threads, true)),
+        hashed: median_of(|| setup.storm.run(access, setup.threads, false))?,
+        prehashed: median_of(|| setup.storm.run(access, setup.threads, true))?,
         by_threads,
         by_callers: Vec::new(),
         updates: None,
-    }
+    })
 }
 
 /// [`measure_read`], then updates while readers run.
-fn measure_with<A: RingAccess>(key: &'static str, setup: &Setup, access: &A) -> Measured {
-    let mut measured = measure_read(key, setup, access);
+fn measure_with<A: RingAccess>(
+    key: &'static str,
+    setup: &Setup,
+    access: &A,
+) -> Result<Measured, String> {
+    let mut measured = measure_read(key, setup, access)?;
     measured.updates = Some(updates(access, &setup.ring, setup.updates, setup.threads));
-    measured
+    Ok(measured)
 }
 
 fn measure_actor(setup: &Setup) -> Result<Measured, String> {
@@ -77,19 +85,19 @@ fn measure_actor(setup: &Setup) -> Result<Measured, String> {
     let mut by_threads = Vec::new();
     for &threads in &setup.sweep_threads {
         let actor = start(threads)?;
-        let run = median_of(|| setup.sweep.run_actor(&actor, setup.callers, true));
+        let run = median_of(|| setup.sweep.run_actor(&actor, setup.callers, true))?;
         by_threads.push((threads, per_second(setup.sweep.lookups(), run.elapsed)));
     }
     let actor = start(setup.threads)?;
     let by_callers = super::caller_counts(setup.sweep.sessions())
         .into_iter()
         .map(|callers| {
-            let run = median_of(|| setup.sweep.run_actor(&actor, callers, true));
-            (callers, nanos(run.elapsed) / setup.sweep.lookups() as f64)
+            let run = median_of(|| setup.sweep.run_actor(&actor, callers, true))?;
+            Ok((callers, nanos(run.elapsed) / setup.sweep.lookups() as f64))
         })
-        .collect();
-    let hashed = median_of(|| setup.storm.run_actor(&actor, setup.callers, false));
-    let prehashed = median_of(|| setup.storm.run_actor(&actor, setup.callers, true));
+        .collect::<Result<_, String>>()?;
+    let hashed = median_of(|| setup.storm.run_actor(&actor, setup.callers, false))?;
+    let prehashed = median_of(|| setup.storm.run_actor(&actor, setup.callers, true))?;
     let updates = updates(&*actor, &setup.ring, setup.updates, setup.threads);
     Ok(Measured {
         key: "actor",
@@ -105,8 +113,8 @@ fn measure_actor(setup: &Setup) -> Result<Measured, String> {
 pub(super) const NEAR_THE_FLOOR: [&str; 3] = ["fastglobal", "fastglobal_cached", "arc_swap_cache"];
 
 /// Each of [`NEAR_THE_FLOOR`] ÷ `raw` on the prehashed storm, run in turns: in each of 9 rounds
-/// the floor runs once and then every shared read once, and a ratio is taken within the round; the
-/// median round is kept. Measured one after another, two strategies meet different moments of a
+/// the floor and every shared read run once (the order rotating from round to round), and a ratio
+/// is taken within the round; the median round is kept. Measured one after another, two strategies meet different moments of a
 /// shared machine, and a few nanoseconds a lookup is less than the difference between moments.
 pub(super) fn against_the_floor(setup: &Setup) -> Vec<(&'static str, f64)> {
     const ROUNDS: usize = 9;
@@ -123,16 +131,23 @@ pub(super) fn against_the_floor(setup: &Setup) -> Vec<(&'static str, f64)> {
         PublishedCached(cached),
         PublishedCached(arc_cache),
     );
-    let shared: [&dyn Fn() -> StormRun; 3] = [
+    // The floor first, then NEAR_THE_FLOOR's order.
+    let storms: [&dyn Fn() -> StormRun; 4] = [
+        &|| setup.storm.run(&raw, setup.threads, true),
         &|| setup.storm.run(&fast, setup.threads, true),
         &|| setup.storm.run(&cached, setup.threads, true),
         &|| setup.storm.run(&arc_cache, setup.threads, true),
     ];
-    let mut ratios = vec![Vec::with_capacity(ROUNDS); shared.len()];
-    for _ in 0..ROUNDS {
-        let floor = storm(&|| setup.storm.run(&raw, setup.threads, true));
-        for (read, ratios) in shared.iter().zip(&mut ratios) {
-            ratios.push(storm(read) / floor);
+    let mut ratios = vec![Vec::with_capacity(ROUNDS); NEAR_THE_FLOOR.len()];
+    for round in 0..ROUNDS {
+        // Each round starts one further along, so no strategy always runs first.
+        let mut took = [0.0; 4];
+        for turn in 0..storms.len() {
+            let which = (round + turn) % storms.len();
+            took[which] = storm(storms[which]);
+        }
+        for (ratios, shared) in ratios.iter_mut().zip(&took[1..]) {
+            ratios.push(shared / took[0]);
         }
     }
     NEAR_THE_FLOOR
@@ -142,28 +157,27 @@ pub(super) fn against_the_floor(setup: &Setup) -> Vec<(&'static str, f64)> {
         .collect()
 }
 
-/// Runs a storm up to 7 times, until half a second has been spent (at least once), and keeps the
-/// median run. A storm through a shared read takes a few tens of milliseconds, so a single run is
-/// at the mercy of one pause by the OS; the slow strategies take seconds and run once.
-fn median_of(mut storm: impl FnMut() -> StormRun) -> StormRun {
+/// Runs a storm an odd number of times, up to 7, until half a second has been spent, and keeps
+/// the median run. A storm through a shared read takes a few tens of milliseconds, so a single run
+/// is at the mercy of one pause by the OS; the slow strategies take seconds and run once.
+fn median_of(mut storm: impl FnMut() -> StormRun) -> Result<StormRun, String> {
     let (began, mut runs) = (Instant::now(), Vec::new());
-    while runs.len() < 7 && (runs.is_empty() || began.elapsed() < Duration::from_millis(500)) {
+    while runs.len() < 7 && (runs.len() % 2 == 0 || began.elapsed() < Duration::from_millis(500)) {
         runs.push(storm());
     }
-    assert!(
-        runs.iter().all(|run| run.digest == runs[0].digest),
-        "a storm gave other answers when run again"
-    );
+    if runs.iter().any(|run| run.digest != runs[0].digest) {
+        return Err("a storm gave other owners when it was run again".into());
+    }
     runs.sort_by_key(|run| run.elapsed);
-    runs[(runs.len() - 1) / 2]
+    Ok(runs[runs.len() / 2])
 }
 
 // ANCHOR: updates
 /// Readers on the other cores look up keys one at a time, timing each lookup: first for a while
 /// with no writer (the baseline: on a shared machine the longest lookups are set by the OS
 /// scheduler), then while `count` rings are built and published (a node joins, then leaves).
-/// Each reader keeps its `count / 2` longest lookups of each phase: a reader that waited on
-/// updates would wait on most of them, while the OS preempts a reader only now and then.
+/// The `count / 2` longest lookups of each phase are kept, over all readers: a reader that waited
+/// on updates would wait on most of them, while the OS preempts a reader only now and then.
 fn updates<A: RingAccess>(access: &A, ring: &Ring, count: usize, cores: usize) -> Updates {
     const IDLE: u8 = 0;
     const UPDATING: u8 = 1;

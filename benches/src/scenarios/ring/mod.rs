@@ -120,9 +120,9 @@ struct Updates {
     publish_ns: f64,
     /// The longest single lookup any reader saw while the updates ran.
     longest_lookup_ns: f64,
-    /// The longest single lookup the same readers saw as long again without updates.
+    /// The longest single lookup the same readers saw in a window about as long without updates.
     longest_idle_lookup_ns: f64,
-    /// How many of the longest lookups each phase kept: half the updates.
+    /// How many of the longest lookups each phase kept, over all readers: half the updates.
     kept: usize,
     /// The `kept`-th longest lookup during updates: a wait on most updates would show here.
     kth_longest_lookup_ns: f64,
@@ -188,7 +188,7 @@ impl Scenario for RingStorm {
             sweep: Storm::new(params.count("sweep_sessions"), guilds, 5),
             threads,
             sweep_threads: sweep_threads(threads),
-            callers: params.count("callers"),
+            callers: params.count("callers").min(params.count("sessions")),
             updates: params.count("updates"),
         };
         progress.steps(STRATEGIES.len() as u64 + 1);
@@ -215,13 +215,13 @@ impl Scenario for RingStorm {
         }
 
         progress.step("against the floor");
-        let floor = measure::against_the_floor(&setup);
+        let over_raw = measure::against_the_floor(&setup);
         progress.done();
 
         let lookups = setup.storm.lookups();
-        let figures = report::figures(&measured, &floor, lookups, threads, setup.callers);
-        let checks = report::checks(&measured, &floor, &setup.ring);
-        let table = report::table(&measured, &floor, &setup);
+        let figures = report::figures(&measured, &over_raw, lookups, threads, setup.callers);
+        let checks = report::checks(&measured, &over_raw, &setup.ring);
+        let table = report::table(&measured, &over_raw, &setup);
         let svg = report::plot(&measured, &setup)?;
         let blog = json!({
             "total_s": BLOG_TOTAL_S.iter().map(|(k, v)| ((*k).to_owned(), json!(v))).collect::<Map<_, _>>(),
