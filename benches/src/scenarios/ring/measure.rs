@@ -114,8 +114,9 @@ pub(super) const NEAR_THE_FLOOR: [&str; 3] = ["fastglobal", "fastglobal_cached",
 
 /// Each of [`NEAR_THE_FLOOR`] ÷ `raw` on the prehashed storm, run in turns: in each of 9 rounds
 /// the floor and every shared read run once (the order rotating from round to round), and a ratio
-/// is taken within the round; the median round is kept. Measured one after another, two strategies meet different moments of a
-/// shared machine, and a few nanoseconds a lookup is less than the difference between moments.
+/// is taken within the round; for each strategy the median of its 9 ratios is kept. Measured one
+/// after another, two strategies meet different moments of a shared machine, and a few
+/// nanoseconds a lookup is less than the difference between moments.
 pub(super) fn against_the_floor(setup: &Setup) -> Vec<(&'static str, f64)> {
     const ROUNDS: usize = 9;
     let storm = |access: &dyn Fn() -> StormRun| nanos(access().elapsed);
