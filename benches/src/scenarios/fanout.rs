@@ -303,10 +303,14 @@ fn figures(runs: &[Run]) -> Map<String, Value> {
 }
 
 // ANCHOR: checks
-/// The bars, checked on this run.
+/// The bars, checked on this run. Publish times are compared on the median of the
+/// back-to-back publishes: with five nodes on two cores the OS pauses the guild's thread now and
+/// then for milliseconds, and a mean of microsecond publishes is decided by whether one such pause
+/// fell among them. The means and the thread's CPU time are reported beside the medians.
 fn checks(runs: &[Run], session_nodes: usize) -> Vec<Check> {
     let naive = find(runs, "naive");
-    let publish = |key: &str| naive.in_guild_mean() / find(runs, key).in_guild_mean();
+    let median = |m: &Measured| percentile(&m.in_guild_ns, 50.0);
+    let publish = |key: &str| median(naive) / median(find(runs, key));
     let bytes = |key: &str| naive.cross_node_bytes / find(runs, key).cross_node_bytes;
     let messages = |key: &str| {
         let sent = find(runs, key).cross_node_messages;
@@ -320,17 +324,17 @@ fn checks(runs: &[Run], session_nodes: usize) -> Vec<Check> {
     let manifold = find(runs, "manifold");
     vec![
         Check::ratio_at_least(
-            "guild-side publish: naive ÷ manifold ≥ 10×",
+            "guild-side publish, median: naive ÷ manifold ≥ 10×",
             publish("manifold"),
             10.0,
         ),
         Check::ratio_at_least(
-            "guild-side publish: naive ÷ manifold_offload ≥ 1,000×",
+            "guild-side publish, median: naive ÷ manifold_offload ≥ 1,000×",
             publish("manifold_offload"),
             1_000.0,
         ),
         Check::ratio_at_least(
-            "guild-side publish: naive ÷ relay ≥ 1,000×",
+            "guild-side publish, median: naive ÷ relay ≥ 1,000×",
             publish("relay"),
             1_000.0,
         ),
