@@ -1,7 +1,8 @@
 //! The fanout lab as `workbook labs` and `workbook hint fanout` see it: its hints and its bar.
 
-use crate::fanout_measure::{Setup, measure, percentile};
+use crate::fanout_measure::{Setup, measure};
 use crate::labs::{BarCheck, Lab};
+use crate::stats::percentile;
 
 /// The fanout lab.
 pub const LAB: Lab = Lab {

@@ -8,12 +8,12 @@
 //! messages and bytes that crossed between nodes. The first publish is a warm-up and is not
 //! counted: it is where the relay registers its member lists, reported separately.
 
-use std::time::Duration;
-
 use cluster::Cluster;
 use lab_fanout::Fanout;
 use lab_fanout::rig::Rig;
 use lab_fanout::sessions::Sessions;
+
+use crate::stats::{mean, nanos};
 
 /// The shape of one measurement.
 #[derive(Clone, Copy, Debug)]
@@ -112,38 +112,4 @@ pub fn measure<F: Fanout>(setup: Setup, publishes: usize) -> Result<Measured, St
         delivered: rig.tally().delivered() - delivered_before,
         order_violations: rig.tally().violations(),
     })
-}
-
-fn nanos(duration: Duration) -> f64 {
-    duration.as_nanos() as f64
-}
-
-/// The arithmetic mean (NaN when empty).
-pub fn mean(samples: &[f64]) -> f64 {
-    samples.iter().sum::<f64>() / samples.len() as f64
-}
-
-/// The `p`-th percentile (0–100), nearest rank.
-pub fn percentile(samples: &[f64], p: f64) -> f64 {
-    let mut sorted = samples.to_vec();
-    sorted.sort_by(f64::total_cmp);
-    if sorted.is_empty() {
-        return f64::NAN;
-    }
-    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
-    sorted[rank.clamp(1, sorted.len()) - 1]
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn percentiles_take_the_nearest_rank() {
-        let samples: Vec<f64> = (1..=100).map(f64::from).collect();
-        assert_eq!(percentile(&samples, 50.0), 50.0);
-        assert_eq!(percentile(&samples, 99.0), 99.0);
-        assert_eq!(percentile(&[3.0], 99.0), 3.0);
-        assert_eq!(mean(&[1.0, 2.0, 3.0]), 2.0);
-    }
 }

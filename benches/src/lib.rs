@@ -18,3 +18,4 @@ pub mod scenarios;
 pub mod semaphore_lab;
 pub mod semaphore_rigs;
 pub mod send_rigs;
+pub mod stats;

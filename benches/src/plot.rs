@@ -142,6 +142,48 @@ fn draw_panel(
     Ok(())
 }
 
+/// Puts whole SVG documents one above the other in one: each becomes a nested `<svg>` shifted
+/// down by the heights before it.
+pub fn stack(documents: &[String]) -> String {
+    let size = |doc: &str, attribute: &str| -> u32 {
+        let pattern = format!("{attribute}=\"");
+        doc.find(&pattern)
+            .and_then(|at| {
+                let rest = &doc[at + pattern.len()..];
+                rest[..rest.find('"')?].parse().ok()
+            })
+            .unwrap_or(0)
+    };
+    let (mut width, mut height, mut inner) = (0u32, 0u32, String::new());
+    for doc in documents {
+        let body = doc.trim_start_matches(|c| c != '<');
+        inner += &body.replacen("<svg ", &format!("<svg x=\"0\" y=\"{height}\" "), 1);
+        inner.push('\n');
+        width = width.max(size(body, "width"));
+        height += size(body, "height");
+    }
+    format!(
+        "<svg width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" xmlns=\"http://www.w3.org/2000/svg\">\n{inner}</svg>\n"
+    )
+}
+
 fn to_text(error: impl std::fmt::Display) -> String {
     format!("could not draw the plot: {error}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stack_shifts_the_second_document_down() {
+        let a = "<svg width=\"10\" height=\"5\" xmlns=\"x\"></svg>".to_owned();
+        let b = "<svg width=\"7\" height=\"9\" xmlns=\"x\"></svg>".to_owned();
+        let both = stack(&[a, b]);
+        assert!(
+            both.starts_with("<svg width=\"10\" height=\"14\""),
+            "{both}"
+        );
+        assert!(both.contains("<svg x=\"0\" y=\"5\" width=\"7\""), "{both}");
+    }
 }

@@ -8,11 +8,12 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::fanout_measure::{Measured, Setup, mean, measure, percentile};
+use crate::fanout_measure::{Measured, Setup, measure};
 use crate::params::{ParamSpec, Params, group_digits};
 use crate::plot_lines::{Axis, LineChart, Series, line_charts};
 use crate::report::{human_ns, markdown_table, tick_ns};
 use crate::scenario::{Check, Outcome, Progress, Scenario};
+use crate::stats::{mean, percentile};
 
 use lab_fanout::naive::Naive;
 use solution_fanout::manifold::{Manifold, PackOnce};

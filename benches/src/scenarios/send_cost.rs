@@ -6,8 +6,6 @@
 //! cluster (local, and remote with encode, link and decode), and the consequence: one process
 //! sending an event to 30,000 processes one by one.
 
-use std::time::Duration;
-
 use serde_json::{Map, Value, json};
 
 use crate::params::{ParamSpec, Params, group_digits};
@@ -15,6 +13,7 @@ use crate::plot::{Bar, Panel, bar_panels};
 use crate::report::{human_ns, markdown_table, tick_ns};
 use crate::scenario::{Check, Outcome, Progress, Scenario};
 use crate::send_rigs::{OneByOne, all_rigs};
+use crate::stats::{median, nanos};
 
 /// The blog's figures: a send costs 30–70 µs; a publish to 30,000 sessions 0.9–2.1 s.
 const BLOG_PER_SEND_US: [f64; 2] = [30.0, 70.0];
@@ -66,18 +65,16 @@ struct Spread {
 }
 
 impl Spread {
-    fn of(mut samples: Vec<f64>) -> Spread {
-        samples.sort_by(f64::total_cmp);
-        let mid = samples.len() / 2;
-        let median = if samples.len() % 2 == 1 {
-            samples[mid]
-        } else {
-            (samples[mid - 1] + samples[mid]) / 2.0
-        };
+    fn of(samples: Vec<f64>) -> Spread {
+        let (min, max) = samples
+            .iter()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &s| {
+                (lo.min(s), hi.max(s))
+            });
         Spread {
-            median,
-            min: samples[0],
-            max: samples[samples.len() - 1],
+            median: median(samples),
+            min,
+            max,
         }
     }
 }
@@ -160,10 +157,6 @@ impl Scenario for SendCost {
             checks,
         })
     }
-}
-
-fn nanos(duration: Duration) -> f64 {
-    duration.as_nanos() as f64
 }
 
 type Publishes<'a> = [(&'a str, Spread, Spread)];

@@ -13,6 +13,7 @@ use lab_ring::{Global, Lookup, Published, PublishedCached, Ring, RingAccess, Rin
 use solution_ring::{FastGlobal, WithArcSwapCache};
 
 use super::{Measured, Setup, Updates};
+use crate::stats::{median, nanos};
 
 pub(super) fn measure(key: &'static str, setup: &Setup) -> Result<Measured, String> {
     let ring = || setup.ring.clone();
@@ -288,22 +289,6 @@ impl Longest {
 }
 // ANCHOR_END: updates
 
-pub(super) fn nanos(duration: Duration) -> f64 {
-    duration.as_nanos() as f64
-}
-
 pub(super) fn per_second(lookups: usize, elapsed: Duration) -> f64 {
     lookups as f64 / elapsed.as_secs_f64()
-}
-
-pub(super) fn median(mut samples: Vec<f64>) -> f64 {
-    samples.sort_by(f64::total_cmp);
-    let mid = samples.len() / 2;
-    if samples.is_empty() {
-        f64::NAN
-    } else if samples.len() % 2 == 1 {
-        samples[mid]
-    } else {
-        (samples[mid - 1] + samples[mid]) / 2.0
-    }
 }

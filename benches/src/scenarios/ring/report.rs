@@ -8,13 +8,13 @@ use serde_json::{Map, Value, json};
 
 use lab_ring::Ring;
 
-use super::measure::nanos;
 use super::{BLOG_TOTAL_S, Measured, STRATEGIES, Setup};
 use crate::params::group_digits;
-use crate::plot::{Bar, Panel, bar_panels};
+use crate::plot::{Bar, Panel, bar_panels, stack};
 use crate::plot_lines::{Axis, LineChart, Series, line_charts};
 use crate::report::{human_ns, markdown_table, tick_ns};
 use crate::scenario::Check;
+use crate::stats::nanos;
 
 fn find<'a>(measured: &'a [Measured], key: &str) -> &'a Measured {
     measured
@@ -258,7 +258,7 @@ pub(super) fn table(measured: &[Measured], over_raw: &[(&str, f64)], setup: &Set
          second. Against the floor, prehashed, run in turns with it (median of 9 rounds): \
          {against_the_floor}.*\n\n{updates}\n*The ring process against sessions calling at once: {} sessions \
          of the sweep, prehashed.*\n\n{callers}",
-        group_digits(setup.callers.min(setup.storm.sessions()) as u64),
+        group_digits(setup.callers as u64),
         group_digits(setup.sweep.sessions() as u64),
     )
 }
@@ -356,46 +356,4 @@ pub(super) fn plot(measured: &[Measured], setup: &Setup) -> Result<String, Strin
         }],
     };
     Ok(stack(&[storm, line_charts(&[threads, callers])?]))
-}
-
-/// Puts whole SVG documents one above the other in one: each becomes a nested `<svg>` shifted
-/// down by the heights before it.
-fn stack(documents: &[String]) -> String {
-    let size = |doc: &str, attribute: &str| -> u32 {
-        let pattern = format!("{attribute}=\"");
-        doc.find(&pattern)
-            .and_then(|at| {
-                let rest = &doc[at + pattern.len()..];
-                rest[..rest.find('"')?].parse().ok()
-            })
-            .unwrap_or(0)
-    };
-    let (mut width, mut height, mut inner) = (0u32, 0u32, String::new());
-    for doc in documents {
-        let body = doc.trim_start_matches(|c| c != '<');
-        inner += &body.replacen("<svg ", &format!("<svg x=\"0\" y=\"{height}\" "), 1);
-        inner.push('\n');
-        width = width.max(size(body, "width"));
-        height += size(body, "height");
-    }
-    format!(
-        "<svg width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" xmlns=\"http://www.w3.org/2000/svg\">\n{inner}</svg>\n"
-    )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn stack_shifts_the_second_document_down() {
-        let a = "<svg width=\"10\" height=\"5\" xmlns=\"x\"></svg>".to_owned();
-        let b = "<svg width=\"7\" height=\"9\" xmlns=\"x\"></svg>".to_owned();
-        let both = stack(&[a, b]);
-        assert!(
-            both.starts_with("<svg width=\"10\" height=\"14\""),
-            "{both}"
-        );
-        assert!(both.contains("<svg x=\"0\" y=\"5\" width=\"7\""), "{both}");
-    }
 }
