@@ -13,13 +13,13 @@
 
 use std::hint::black_box;
 
+use fanout_kit::Fanout;
+use fanout_kit::naive::Naive;
+use fanout_kit::rig::Rig;
 use gungraun::{library_benchmark, library_benchmark_group, main};
-use lab_fanout::Fanout;
-use lab_fanout::naive::Naive;
-use lab_fanout::rig::Rig;
 use solution_fanout::manifold::Manifold;
 use solution_fanout::relay::Relay;
-use workbook::fanout_measure::{Setup, rig};
+use workbook::fanout::measure::{Setup, rig};
 
 const MEMBERS: usize = 3_000;
 

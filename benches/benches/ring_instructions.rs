@@ -13,8 +13,8 @@
 use std::hint::black_box;
 
 use gungraun::{library_benchmark, library_benchmark_group, main};
-use lab_ring::naive::{Actor, CopyOut, Locked, Raw, ReadLocked};
-use lab_ring::{Global, Lookup, Published, PublishedCached, RingRead};
+use ring_kit::naive::{Actor, CopyOut, Locked, Raw, ReadLocked};
+use ring_kit::{Global, Lookup, Published, PublishedCached, RingRead};
 use solution_ring::FastGlobal;
 
 const LOOKUPS: u64 = 100;
@@ -25,8 +25,8 @@ enum Rig {
     CopyOut(CopyOut),
     Locked(Locked),
     ReadLocked(ReadLocked),
-    FastGlobal(Published<FastGlobal<lab_ring::Ring>>),
-    Cached(PublishedCached<FastGlobal<lab_ring::Ring>>),
+    FastGlobal(Published<FastGlobal<ring_kit::Ring>>),
+    Cached(PublishedCached<FastGlobal<ring_kit::Ring>>),
     Raw(Raw),
 }
 
@@ -55,7 +55,7 @@ impl Rig {
 }
 
 fn rig(strategy: &str) -> Rig {
-    let ring = lab_ring::check::production_ring();
+    let ring = ring_kit::check::production_ring();
     let global = || {
         let global = FastGlobal::named(strategy);
         global.put(ring.clone());

@@ -5,7 +5,7 @@
 //! - `every_core`: one more reader per remaining core hammers the same ring meanwhile;
 //! - `with_writer`: a writer publishes a new ring every millisecond meanwhile.
 //!
-//! The strategies are the `ring` scenario's (`lab_ring::naive`, `solution_ring`), plus
+//! The strategies are the `ring` scenario's (`ring_kit::naive`, `solution_ring`), plus
 //! `fastglobal_by_name`: a FastGlobal looked up by name on every read, which is what the handle
 //! (`FastGlobal.new/1`) saves. The actor is called from a plain thread that blocks on each reply.
 
@@ -16,8 +16,8 @@ use std::time::{Duration, Instant};
 
 use criterion::measurement::WallTime;
 use criterion::{BenchmarkGroup, Criterion, Throughput, criterion_group, criterion_main};
-use lab_ring::naive::{Actor, CopyOut, Locked, Raw, ReadLocked};
-use lab_ring::{Global, Lookup, Published, PublishedCached, Ring, RingAccess, RingRead, hash_id};
+use ring_kit::naive::{Actor, CopyOut, Locked, Raw, ReadLocked};
+use ring_kit::{Global, Lookup, Published, PublishedCached, Ring, RingAccess, RingRead, hash_id};
 use solution_ring::{FastGlobal, WithArcSwapCache};
 
 /// What runs beside the measured thread.
@@ -29,7 +29,7 @@ enum Beside {
 }
 
 fn ring() -> Ring {
-    lab_ring::check::production_ring()
+    ring_kit::check::production_ring()
 }
 
 fn hashes() -> Vec<u64> {
@@ -118,7 +118,7 @@ impl RingRead for ByName {
 }
 
 impl Lookup for &ByName {
-    fn owner_of_hash(&mut self, hash: u64) -> Option<lab_ring::Placement> {
+    fn owner_of_hash(&mut self, hash: u64) -> Option<ring_kit::Placement> {
         FastGlobal::<Ring>::named(self.0)
             .with(|ring| ring.placement(hash))
             .flatten()

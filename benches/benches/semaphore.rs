@@ -5,7 +5,7 @@
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use workbook::semaphore_rigs::{ProcessSemaphore, gate_cycles, gates};
+use workbook::semaphore::rigs::{ProcessSemaphore, gate_cycles, gates};
 
 /// Time for `iters` cycles on each of `threads` threads at once.
 fn contended(threads: usize, iters: u64, cycles: impl Fn(u64) + Sync) -> Duration {

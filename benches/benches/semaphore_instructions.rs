@@ -9,7 +9,7 @@ use std::hint::black_box;
 use std::sync::Arc;
 
 use gungraun::{library_benchmark, library_benchmark_group, main};
-use workbook::semaphore_rigs::{Gate, ProcessSemaphore, gate_cycles, gates};
+use workbook::semaphore::rigs::{Gate, ProcessSemaphore, gate_cycles, gates};
 
 const CYCLES: u64 = 1_000;
 

@@ -1,13 +1,13 @@
 //! `cargo bench --bench send_cost`: wall time of one send, per channel and through the cluster,
 //! and of one event sent to 30,000 processes one by one.
 //!
-//! The same rigs as the `send-cost` scenario (`workbook::send_rigs`): criterion adds its
+//! The same rigs as the `send-cost` scenario (`workbook::send_cost::rigs`): criterion adds its
 //! statistics (confidence intervals, outliers, comparison with the last run) on top.
 
 use std::time::Duration;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use workbook::send_rigs::{OneByOne, all_rigs};
+use workbook::send_cost::rigs::{OneByOne, all_rigs};
 
 fn one_send(c: &mut Criterion) {
     let mut group = c.benchmark_group("send_cost");

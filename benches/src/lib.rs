@@ -1,21 +1,17 @@
-//! The workbook's measuring side: scenarios, rigs, results files and plots.
+//! The workbook's measuring side: scenarios, rigs, results files, plots and lab grading.
 //!
-//! `workbook reproduce` (the binary in `main.rs`) runs the [`scenario`]s and writes their results
-//! into the book; the criterion and gungraun benches in `benches/` reuse the same rigs
-//! ([`send_rigs`]), so a table in the book and `cargo bench` measure the same code.
+//! - [`common`]: the core every bottleneck shares and which knows none of them;
+//! - one module per bottleneck, each holding its scenario, its measurement, its report, its lab's
+//!   grading and its thresholds (`bars`): [`send_cost`], [`fanout`], [`ring`], [`semaphore`];
+//! - [`registry`]: the one list of labs and scenarios.
+//!
+//! `workbook reproduce` (the binary in `main.rs`) runs the scenarios; the criterion and gungraun
+//! benches in `benches/` reuse the same rigs, so a table in the book and `cargo bench` measure
+//! the same code.
 
-pub mod event;
-pub mod fanout_lab;
-pub mod fanout_measure;
-pub mod labs;
-pub mod machine;
-pub mod params;
-pub mod plot;
-pub mod plot_lines;
-pub mod report;
-pub mod scenario;
-pub mod scenarios;
-pub mod semaphore_lab;
-pub mod semaphore_rigs;
-pub mod send_rigs;
-pub mod stats;
+pub mod common;
+pub mod fanout;
+pub mod registry;
+pub mod ring;
+pub mod semaphore;
+pub mod send_cost;

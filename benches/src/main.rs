@@ -1,22 +1,28 @@
 //! `workbook`: reproduce the measurements, check the labs, get a hint.
 //!
-//! With no arguments (`cargo run --release`) it reproduces every scenario at the default scale and
-//! writes the results into the book. Bad input gets one sentence on stderr and exit code 2, before
+//! With no arguments (`cargo run --release`) it reproduces every scenario at the default scale,
+//! writes the results to `target/workbook/results/` (ignored by git) and shows them beside the
+//! book's committed reference run; `reproduce --into-book` replaces the reference. Bad input gets one sentence on stderr and exit code 2, before
 //! anything runs or is written.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use workbook::labs;
-use workbook::params::{InputError, Scale, group_digits, parse_override};
-use workbook::scenario::{self, Plan};
+use workbook::common::lab::{self, Side};
+use workbook::common::params::{InputError, Scale, group_digits, parse_override};
+use workbook::common::scenario::{self, Plan};
+use workbook::registry;
 
 #[derive(Parser)]
 #[command(
     name = "workbook",
     version,
-    about = "Rebuild, measure and learn how Discord scaled Elixir."
+    about = "Rebuild, measure and learn how Discord scaled Elixir.",
+    long_about = "Rebuild, measure and learn how Discord scaled Elixir.\n\nWith no subcommand \
+                  (`cargo run --release`) it runs the full reproduction: every scenario at the \
+                  default scale, results written to target/workbook/results/ and shown beside \
+                  the book's reference run."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -25,37 +31,48 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Run scenarios and write their results (JSON, table, plot) into the book.
+    /// Run scenarios, print their tables beside the book's reference run, and write their results
+    /// (JSON, table, plot) to target/workbook/results/ (or --out).
     Reproduce {
         /// Scenarios to run (default: all). `workbook scenarios` lists them.
         scenarios: Vec<String>,
         /// How big to run.
         #[arg(long, value_enum, default_value_t = Scale::Default)]
         scale: Scale,
-        /// Where to write results (default: the book's src/results).
-        #[arg(long)]
+        /// Where to write results (default: target/workbook/results, which git ignores).
+        #[arg(long, conflicts_with = "into_book")]
         out: Option<PathBuf>,
+        /// For maintainers: replace the book's committed reference run (book/src/results/).
+        #[arg(long)]
+        into_book: bool,
         /// Override a parameter, e.g. `--set members=100000`.
         #[arg(long = "set", value_name = "NAME=VALUE", value_parser = parse_override)]
         set: Vec<(String, u64)>,
     },
     /// List the scenarios and their parameters.
     Scenarios,
-    /// One line per lab: tests passing or not, speed bar reached or not.
-    Labs,
-    /// Print the hints for a lab.
+    /// Grade the labs: build, run the suite (naming each failing check), then measure the bar.
+    /// Exits non-zero while any lab is unsolved.
+    Labs {
+        /// Labs to grade (default: all).
+        labs: Vec<String>,
+        /// Grade the reference solutions instead of your code (a check of the grader).
+        #[arg(long)]
+        solutions: bool,
+    },
+    /// Show the next hint for a lab (each call shows one more).
     Hint {
         /// The lab's name, as `workbook labs` lists it.
         lab: String,
+        /// Show every hint at once.
+        #[arg(long)]
+        all: bool,
+        /// Start over from the first hint.
+        #[arg(long, conflicts_with = "all")]
+        reset: bool,
     },
-}
-
-/// The book's results folder, found from this crate's own place in the workspace.
-fn default_out() -> PathBuf {
-    let workspace = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("benches/ sits in the workspace");
-    workspace.join("book/src/results")
+    /// Print the labs, scenarios and thresholds as JSON (what CI checks the folders against).
+    Registry,
 }
 
 fn main() -> ExitCode {
@@ -72,6 +89,7 @@ fn main() -> ExitCode {
         scenarios: Vec::new(),
         scale: Scale::Default,
         out: None,
+        into_book: false,
         set: Vec::new(),
     });
     match command {
@@ -79,56 +97,150 @@ fn main() -> ExitCode {
             scenarios,
             scale,
             out,
+            into_book,
             set,
-        } => {
-            let plan = match Plan::new(&scenarios, scale, &set, out.unwrap_or_else(default_out)) {
-                Ok(plan) => plan,
-                Err(error) => return refuse(&error),
-            };
-            match plan.execute() {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(error) => {
-                    eprintln!("workbook: {error}");
-                    ExitCode::FAILURE
-                }
-            }
-        }
+        } => reproduce(&scenarios, scale, out, into_book, &set),
         Command::Scenarios => {
-            for scenario in scenario::all() {
-                println!("{}: {}", scenario.name(), scenario.title());
-                for p in scenario.params() {
-                    let [quick, default, full] = p.at.map(group_digits);
-                    println!(
-                        "  {:<10} {} (quick {quick}, default {default}, full {full})",
-                        p.name, p.about
-                    );
-                }
-            }
+            print_scenarios();
             ExitCode::SUCCESS
         }
-        Command::Labs => {
-            if labs::LABS.is_empty() {
-                println!(
-                    "No labs yet: the cluster and chapter 1 come first. See the book's introduction."
-                );
-            }
-            for lab in labs::LABS {
-                println!("{}", labs::status_line(lab));
-            }
+        Command::Labs { labs, solutions } => grade_labs(&labs, solutions),
+        Command::Hint { lab, all, reset } => hint(&lab, all, reset),
+        Command::Registry => {
+            println!("{:#}", registry::describe());
             ExitCode::SUCCESS
         }
-        Command::Hint { lab } => match labs::find(&lab) {
-            Ok(lab) => {
-                println!("{} (edit {})\n", lab.title, lab.file);
-                for (i, hint) in lab.hints.iter().enumerate() {
-                    println!("{}. {hint}\n", i + 1);
-                }
-                println!("The bar: {}", lab.bar);
-                ExitCode::SUCCESS
-            }
-            Err(error) => refuse(&error),
-        },
     }
+}
+
+fn reproduce(
+    scenarios: &[String],
+    scale: Scale,
+    out: Option<PathBuf>,
+    into_book: bool,
+    set: &[(String, u64)],
+) -> ExitCode {
+    let book = lab::workspace().join("book/src/results");
+    let out = match (out, into_book) {
+        (_, true) => book.clone(),
+        (Some(out), false) => out,
+        (None, false) => lab::workspace().join("target/workbook/results"),
+    };
+    // The book's run is the reference a reader's run is shown beside (not beside itself).
+    let reference = (out != book).then_some(book);
+    let plan = match Plan::new(scenarios, scale, set, out, reference) {
+        Ok(plan) => plan,
+        Err(error) => return refuse(&error),
+    };
+    match plan.execute() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("workbook: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn print_scenarios() {
+    for scenario in scenario::all() {
+        println!("{}: {}", scenario.name(), scenario.title());
+        let width = scenario
+            .params()
+            .iter()
+            .map(|p| p.name.len())
+            .max()
+            .unwrap_or(0);
+        for p in scenario.params() {
+            let [quick, default, full] = p.at.map(group_digits);
+            println!(
+                "  {:<width$}  {} (quick {quick}, default {default}, full {full})",
+                p.name, p.about
+            );
+        }
+    }
+}
+
+fn grade_labs(names: &[String], solutions: bool) -> ExitCode {
+    let chosen: Vec<&lab::Lab> = if names.is_empty() {
+        registry::LABS.iter().collect()
+    } else {
+        match names
+            .iter()
+            .map(|name| lab::find(registry::LABS, name))
+            .collect::<Result<Vec<_>, _>>()
+        {
+            Ok(chosen) => chosen,
+            Err(error) => return refuse(&error),
+        }
+    };
+    let side = if solutions {
+        Side::Solutions
+    } else {
+        Side::Reader
+    };
+    let mut stdout = std::io::stdout();
+    let mut unsolved = 0;
+    for (i, lab) in chosen.iter().enumerate() {
+        println!(
+            "[{}/{}] lab {} ({})",
+            i + 1,
+            chosen.len(),
+            lab.name,
+            lab.chapter
+        );
+        let status = lab::grade(lab, side, &mut stdout);
+        for line in lab::describe(lab, &status) {
+            println!("{line}");
+        }
+        println!();
+        if !status.solved() {
+            unsolved += 1;
+        }
+    }
+    if unsolved == 0 {
+        println!("every lab solved");
+        ExitCode::SUCCESS
+    } else {
+        println!("{unsolved} of {} labs not solved yet", chosen.len());
+        ExitCode::FAILURE
+    }
+}
+
+fn hint(name: &str, all: bool, reset: bool) -> ExitCode {
+    let lab = match lab::find(registry::LABS, name) {
+        Ok(lab) => lab,
+        Err(error) => return refuse(&error),
+    };
+    let hints = lab.hint_list();
+    if reset {
+        if let Err(error) = lab::set_hints_shown(lab.name, 0) {
+            eprintln!("workbook: could not forget the hints shown: {error}");
+            return ExitCode::FAILURE;
+        }
+        println!("{}: the next hint is the first again", lab.name);
+        return ExitCode::SUCCESS;
+    }
+    println!("{} ({}), your file: {}\n", lab.name, lab.chapter, lab.file);
+    let show = |i: usize| {
+        println!("Hint {} of {}: {}\n", i + 1, hints.len(), hints[i].title);
+        println!("{}\n", hints[i].text);
+    };
+    if all {
+        (0..hints.len()).for_each(show);
+    } else {
+        let next = lab::hints_shown(lab.name).min(hints.len() - 1);
+        show(next);
+        if next + 1 < hints.len() {
+            println!("Run it again for the next hint (--all shows them all).");
+        } else {
+            println!("That was the last hint (--reset starts over).");
+        }
+        if let Err(error) = lab::set_hints_shown(lab.name, next + 1) {
+            eprintln!("workbook: could not remember the hints shown: {error}");
+        }
+    }
+    println!("The bar: {}", lab.bar);
+    ExitCode::SUCCESS
 }
 
 /// Bad input: one sentence on stderr, exit code 2.

@@ -107,7 +107,7 @@ fn zero_and_absurd_sizes_are_refused() {
 fn a_run_too_big_for_free_memory_is_refused() {
     // 10 million members need about 80 GiB by the scenario's estimate; on a machine with that
     // much free memory this would really run, so only check where it cannot fit.
-    let free = workbook::machine::available_memory_bytes().unwrap_or(u64::MAX);
+    let free = workbook::common::machine::available_memory_bytes().unwrap_or(u64::MAX);
     if free > 64 << 30 {
         eprintln!("skipped: this machine has {free} bytes free");
         return;

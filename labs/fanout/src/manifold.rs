@@ -21,7 +21,7 @@
 use cluster::{Cluster, Node, Pid, Process};
 use serde::{Deserialize, Serialize};
 
-use crate::{Event, Fanout, Members};
+use fanout_kit::{Event, Fanout, Members};
 
 // ANCHOR: skeleton
 /// What travels to a node's partitioner, and from a partitioner to one of its workers: the event,

@@ -1,4 +1,4 @@
-//! YOUR CODE: FastGlobal, a named global with lock-free, copy-free reads. The only file you edit.
+//! **Your file.** FastGlobal: a named global with lock-free, copy-free reads.
 //!
 //! Discord's FastGlobal (after mochiglobal) stores a value by compiling a module whose one function
 //! returns it as a literal: the BEAM keeps literals in a shared area, so `get` neither locks nor
@@ -27,7 +27,7 @@
 use std::marker::PhantomData;
 use std::sync::Arc;
 
-use crate::{Cached, Global};
+use ring_kit::{Cached, Global};
 
 // ANCHOR: skeleton
 /// A handle on the global called by some name. Cheap to clone; every clone sees the same value.

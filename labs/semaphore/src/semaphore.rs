@@ -26,7 +26,7 @@ use std::time::Duration;
 use cluster::{Node, Pid};
 use crossbeam_utils::CachePadded;
 
-use crate::{Client, Limiter, Lookup, Outcome, OverLimit};
+use semaphore_kit::{Client, Limiter, Lookup, Outcome, OverLimit};
 
 /// At most `max` permits out at once; `try_acquire` never waits.
 pub struct Semaphore {

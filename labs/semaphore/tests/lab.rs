@@ -1,6 +1,8 @@
-//! The suite, run on your code in `src/semaphore.rs`. It fails until the lab is solved:
-//! `cargo test -p lab-semaphore`.
+//! The suite on your semaphore and guarded client (`src/semaphore.rs`), and on the naive client.
+//!
+//! `cargo test -p lab-semaphore`: the naive client's check passes from the start; yours fail until
+//! your semaphore is solved. Then `cargo run --release -- labs` measures it against the bar.
 
 use lab_semaphore::semaphore::{Guarded, Semaphore};
 
-lab_semaphore::semaphore_suite!(Semaphore, Guarded<Semaphore>);
+semaphore_kit::suite!(Semaphore, Guarded<Semaphore>);

@@ -6,7 +6,7 @@
 //! | [`offload`] | Manifold's `send_mode: :offload`: the guild hands the whole publish to a local sender process | one local send |
 //! | [`relay`] | Discord's later relays: each node keeps the guild's local member list, registered once, updated on join and leave | one send of the event per node |
 //!
-//! All of them are held to the lab's suite (`lab_fanout::check`) by `tests/solution.rs`, and
+//! All of them are held to the lab's suite (`fanout_kit::check`) by `tests/solution.rs`, and
 //! measured side by side with the naive strategy by `workbook reproduce fanout`.
 
 pub mod manifold;

@@ -17,7 +17,7 @@
 
 use cluster::codec;
 use cluster::{Cluster, Node, Pid, Process};
-use lab_fanout::{Event, Fanout, Members};
+use fanout_kit::{Event, Fanout, Members};
 use serde::{Deserialize, Serialize};
 
 // ANCHOR: batch

@@ -12,7 +12,7 @@
 //! still waiting there.
 
 use cluster::{Cluster, Node, Pid, Process};
-use lab_fanout::{Event, Fanout, Members};
+use fanout_kit::{Event, Fanout, Members};
 use serde::{Deserialize, Serialize};
 
 use crate::manifold::{Manifold, Packing};

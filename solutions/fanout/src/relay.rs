@@ -20,7 +20,7 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 
 use cluster::{Cluster, Node, Pid, Process};
-use lab_fanout::{Event, Fanout, Members};
+use fanout_kit::{Event, Fanout, Members};
 use serde::{Deserialize, Serialize};
 
 use crate::manifold::{group_by_node, worker_for};

@@ -5,8 +5,8 @@ use std::time::Duration;
 
 use cluster::Cluster;
 use cluster::watchdog::within;
-use lab_fanout::sessions::Sessions;
-use lab_fanout::{Event, Fanout, Members};
+use fanout_kit::sessions::Sessions;
+use fanout_kit::{Event, Fanout, Members};
 use solution_fanout::relay::Relay;
 
 #[test]

@@ -1,19 +1,11 @@
-//! The lab's suite on the reference strategies: every contract check, and one message per node.
+//! The lab's suite on the reference Manifold, and the contract on the strategies beyond it.
 
-use lab_fanout::check;
-use solution_fanout::manifold::{Manifold, PackOnce};
+use fanout_kit::check;
+use solution_fanout::manifold::PackOnce;
 use solution_fanout::offload::Offload;
 use solution_fanout::relay::Relay;
 
-#[test]
-fn manifold_keeps_the_contract() {
-    check::contract::<Manifold>();
-}
-
-#[test]
-fn manifold_sends_once_per_node() {
-    check::one_cross_node_message_per_node::<Manifold>();
-}
+fanout_kit::suite!(solution_fanout::manifold::Manifold);
 
 #[test]
 fn pack_once_keeps_the_contract_and_sends_once_per_node() {

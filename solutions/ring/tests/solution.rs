@@ -1,10 +1,10 @@
 //! The lab's suite on the reference FastGlobal and its hand-written cached reader, and the
 //! checks that apply to arc-swap's own cache.
 
-use lab_ring::check;
+use ring_kit::check;
 use solution_ring::{FastGlobal, WithArcSwapCache};
 
-lab_ring::fastglobal_suite!(FastGlobal);
+ring_kit::suite!(FastGlobal);
 
 #[test]
 fn arc_swap_cache_reads_none_before_a_put() {

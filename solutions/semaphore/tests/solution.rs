@@ -1,12 +1,6 @@
-//! The lab's suite, run on the reference solution, plus the model's own sanity check.
+//! The lab's suite, run on the reference semaphore and guarded client.
 #![cfg(not(loom))]
 
-use solution_semaphore::Semaphore;
-use solution_semaphore::guarded::Guarded;
+use solution_semaphore::{Guarded, Semaphore};
 
-lab_semaphore::semaphore_suite!(Semaphore, Guarded<Semaphore>);
-
-#[test]
-fn naive_collapses() {
-    lab_semaphore::check::naive_collapses();
-}
+semaphore_kit::suite!(Semaphore, Guarded<Semaphore>);

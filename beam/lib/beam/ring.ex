@@ -1,0 +1,256 @@
+defmodule Beam.Ring do
+  @moduledoc """
+  The blog's reconnect storm, literally: `sessions` processes (500,000 in the blog) each look
+  up the owner of `lookups` guilds (5), all spawned first and then released together. The
+  ring (10 nodes x 512 points, `Beam.HashRing`) is read through one of four strategies:
+
+  * `genserver`: a GenServer owns the ring; every lookup is a `GenServer.call` (the process
+    that "would fail to keep up with requests").
+  * `ets`: the ring is stored in ETS; every lookup copies the whole ring out (the blog's
+    "ETS reads ... copying it in and out of ETS was the majority of the cost").
+  * `fastglobal`: FastGlobal's trick: the ring is a literal of a module compiled at run time.
+  * `persistent_term`: the BEAM's built-in version of the same idea.
+
+  Per strategy: `total_ns` (release of the first session to the end of the last),
+  `ns_per_lookup` (total_ns / lookups done: wall time, all schedulers together), and
+  `update_ns` (replacing the ring with a fresh copy, timed while the storm's processes are
+  alive, because FastGlobal's and persistent_term's replace scans every process).
+  """
+
+  alias Beam.{FastGlobal, HashRing}
+
+  @strategies ~w(genserver ets fastglobal persistent_term)a
+  @table :beam_ring
+  @pt_key {__MODULE__, :ring}
+  @fg_key :beam_ring
+  @server Beam.Ring.Server
+
+  def strategies, do: @strategies
+
+  @doc "Node names of the production-sized ring: node-0 .. node-(n-1)."
+  def node_names(n), do: for(i <- 0..(n - 1), do: "node-#{i}")
+
+  @doc "The guild id of session `s`'s `j`th lookup: distinct, snowflake-sized, deterministic."
+  def guild_id(s, j, lookups), do: 80_351_110_224_678_912 + (s * lookups + j) * 7_919
+
+  # ---- strategies --------------------------------------------------------------------------
+
+  @doc "Installs `ring` for `strategy` (starting what it needs). Returns the install time in ns."
+  def install(:genserver, ring) do
+    case Process.whereis(@server) do
+      nil ->
+        {:ok, _} = GenServer.start(Beam.Ring.Server, ring, name: @server)
+        0
+
+      _pid ->
+        timed(fn -> :ok = GenServer.call(@server, {:put, ring}, :infinity) end)
+    end
+  end
+
+  def install(:ets, ring) do
+    if :ets.whereis(@table) == :undefined do
+      # Owned by a process of its own so the table outlives whoever installs it.
+      owner = spawn(fn -> receive(do: (:stop -> :ok)) end)
+      :ets.new(@table, [:set, :public, :named_table, read_concurrency: true])
+      :ets.give_away(@table, owner, nil)
+    end
+
+    timed(fn -> :ets.insert(@table, {:ring, ring}) end)
+  end
+
+  def install(:fastglobal, ring), do: timed(fn -> FastGlobal.put(@fg_key, ring) end)
+  def install(:persistent_term, ring), do: timed(fn -> :persistent_term.put(@pt_key, ring) end)
+
+  @doc "Removes what `install/2` set up."
+  def uninstall(:genserver) do
+    case Process.whereis(@server) do
+      nil -> :ok
+      pid -> GenServer.stop(pid)
+    end
+  end
+
+  def uninstall(:ets) do
+    case :ets.whereis(@table) do
+      :undefined ->
+        :ok
+
+      _ ->
+        owner = :ets.info(@table, :owner)
+        :ets.delete(@table)
+        send(owner, :stop)
+        :ok
+    end
+  end
+
+  def uninstall(:fastglobal), do: FastGlobal.delete(@fg_key)
+
+  def uninstall(:persistent_term) do
+    :persistent_term.erase(@pt_key)
+    :ok
+  end
+
+  @doc "The owner of `key` through `strategy` (the ring must be installed)."
+  def find_node(:genserver, key), do: GenServer.call(@server, {:find_node, key}, :infinity)
+  def find_node(:ets, key), do: HashRing.find_node(:ets.lookup_element(@table, :ring, 2), key)
+  def find_node(:fastglobal, key), do: HashRing.find_node(FastGlobal.get(@fg_key), key)
+  def find_node(:persistent_term, key), do: HashRing.find_node(:persistent_term.get(@pt_key), key)
+
+  # ---- the storm ---------------------------------------------------------------------------
+
+  @doc """
+  Runs the storm for one strategy. Options: `:sessions`, `:lookups`, `:nodes`, `:replicas`,
+  `:collect` (send every answer back, for tests). Returns a map of figures (and `:answers`,
+  a list of `{session, [owner]}`, with `collect: true`).
+  """
+  def storm(strategy, opts) when strategy in @strategies do
+    sessions = Keyword.fetch!(opts, :sessions)
+    lookups = Keyword.get(opts, :lookups, 5)
+    ring = Keyword.get_lazy(opts, :ring, fn ->
+      HashRing.new(node_names(Keyword.get(opts, :nodes, 10)), Keyword.get(opts, :replicas, 512))
+    end)
+    collect = Keyword.get(opts, :collect, false)
+
+    install(strategy, ring)
+
+    try do
+      done = :atomics.new(1, [])
+      driver = self()
+
+      {spawn_ns, pids} =
+        timed_value(fn ->
+          for s <- 0..(sessions - 1) do
+            spawn(fn -> session(strategy, s, lookups, sessions, done, driver, collect) end)
+          end
+        end)
+
+      # Replace the ring while the storm's processes are alive (they hold no reference yet),
+      # with an equal but freshly built term, so answers do not change.
+      fresh = :erlang.binary_to_term(:erlang.term_to_binary(ring))
+      update_ns = install(strategy, fresh)
+      :erlang.garbage_collect()
+
+      t0 = :erlang.monotonic_time(:nanosecond)
+      Enum.each(pids, &send(&1, :go))
+
+      receive do
+        :storm_done -> :ok
+      after
+        600_000 -> raise "storm #{strategy}: sessions did not finish in 10 minutes"
+      end
+
+      total_ns = :erlang.monotonic_time(:nanosecond) - t0
+
+      answers =
+        if collect do
+          for _ <- 1..sessions do
+            receive do
+              {:answers, s, owners} -> {s, owners}
+            after
+              10_000 -> raise "storm #{strategy}: missing answers"
+            end
+          end
+          |> Enum.sort()
+        end
+
+      %{
+        sessions: sessions,
+        lookups: sessions * lookups,
+        total_ns: total_ns,
+        ns_per_lookup: total_ns / (sessions * lookups),
+        update_ns: update_ns,
+        spawn_ns: spawn_ns,
+        answers: answers
+      }
+    after
+      uninstall(strategy)
+    end
+  end
+
+  defp session(strategy, s, lookups, sessions, done, driver, collect) do
+    receive do
+      :go -> :ok
+    end
+
+    owners = for j <- 0..(lookups - 1), do: find_node(strategy, guild_id(s, j, lookups))
+    if collect, do: send(driver, {:answers, s, owners})
+    if :atomics.add_get(done, 1, 1) == sessions, do: send(driver, :storm_done)
+  end
+
+  # ---- the scenario ------------------------------------------------------------------------
+
+  @doc "The scenario the CLI runs: every strategy, then one JSON-ready map."
+  def run(opts) do
+    sessions = Keyword.fetch!(opts, :sessions)
+    lookups = Keyword.fetch!(opts, :lookups)
+    nodes = Keyword.fetch!(opts, :nodes)
+    replicas = Keyword.fetch!(opts, :replicas)
+    strategies = Keyword.fetch!(opts, :strategies)
+    ets_sessions = min(Keyword.fetch!(opts, :ets_sessions), sessions)
+
+    {build_ns, ring} = timed_value(fn -> HashRing.new(node_names(nodes), replicas) end)
+    ring_bytes = :erts_debug.flat_size(ring.items) * :erlang.system_info(:wordsize)
+
+    storm =
+      for strategy <- strategies, into: %{} do
+        n = if strategy == :ets, do: ets_sessions, else: sessions
+        Beam.CLI.progress("ring: #{strategy} storm, #{n} sessions x #{lookups} lookups")
+        r = storm(strategy, sessions: n, lookups: lookups, ring: ring)
+        :erlang.garbage_collect()
+
+        figures = %{
+          sessions: r.sessions,
+          lookups: r.lookups,
+          total_ns: r.total_ns,
+          ns_per_lookup: r.ns_per_lookup,
+          update_ns: r.update_ns,
+          spawn_ns: r.spawn_ns
+        }
+
+        figures =
+          if n < sessions do
+            Map.put(figures, :projected_total_ns, round(r.ns_per_lookup * sessions * lookups))
+          else
+            figures
+          end
+
+        {strategy, figures}
+      end
+
+    %{
+      sessions: sessions,
+      lookups_per_session: lookups,
+      ring_nodes: nodes,
+      ring_replicas: replicas,
+      ring_points: HashRing.points(ring),
+      ring_bytes: ring_bytes,
+      build_ns: build_ns,
+      storm: storm
+    }
+  end
+
+  defp timed(fun) do
+    t0 = :erlang.monotonic_time(:nanosecond)
+    fun.()
+    :erlang.monotonic_time(:nanosecond) - t0
+  end
+
+  defp timed_value(fun) do
+    t0 = :erlang.monotonic_time(:nanosecond)
+    v = fun.()
+    {:erlang.monotonic_time(:nanosecond) - t0, v}
+  end
+end
+
+defmodule Beam.Ring.Server do
+  @moduledoc "The GenServer that owns the ring: every lookup is a call into it."
+  use GenServer
+
+  @impl true
+  def init(ring), do: {:ok, ring}
+
+  @impl true
+  def handle_call({:find_node, key}, _from, ring),
+    do: {:reply, Beam.HashRing.find_node(ring, key), ring}
+
+  def handle_call({:put, ring}, _from, _old), do: {:reply, :ok, ring}
+end

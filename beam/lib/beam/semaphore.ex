@@ -1,0 +1,206 @@
+defmodule Beam.Semaphore do
+  @moduledoc """
+  Limited concurrency: the cost of entering and leaving a counting gate, three ways.
+
+  * `ets_update_counter`: Discord's Semaphore, as in its source: one shared ETS counter per
+    name in a `write_concurrency` table; acquire is one atomic
+    `:ets.update_counter(table, name, [{2, 0}, {2, 1, max, max}], {name, 0})` that fails when
+    the count was already at max; release is `{2, -1, 0, 0}` (decrement, floored at 0).
+    It never blocks and never queues.
+  * `atomics`: the same with `:atomics.add_get/3`: increment, and undo and refuse when the
+    result is over max.
+  * `genserver`: a process owns the count; acquire is a call, release a cast (the
+    "coordinating process" the Semaphore's authors rejected as a bottleneck).
+
+  `gate_ns.alone.<name>`: ns per acquire+release by one process.
+  `gate_ns.contended.<name>`: ns per acquire+release as seen by each of `contenders` processes
+  (default one per scheduler) hammering the same gate at once (the mean over the processes
+  of their elapsed time / their operations; max is high enough that every acquire succeeds).
+  """
+
+  @names ~w(ets_update_counter atomics genserver)a
+  def names, do: @names
+
+  # ---- the gates ---------------------------------------------------------------------------
+
+  @doc "Makes a gate of kind `name`; returns an opaque handle."
+  def new(:ets_update_counter) do
+    owner = spawn(fn -> receive(do: (:stop -> :ok)) end)
+    t = :ets.new(:beam_semaphore, [:set, :public, write_concurrency: true])
+    :ets.give_away(t, owner, nil)
+    {:ets_update_counter, t, owner}
+  end
+
+  def new(:atomics), do: {:atomics, :atomics.new(1, signed: true)}
+
+  def new(:genserver) do
+    {:ok, pid} = GenServer.start(Beam.Semaphore.Server, 0)
+    {:genserver, pid}
+  end
+
+  def close({:ets_update_counter, t, owner}) do
+    :ets.delete(t)
+    send(owner, :stop)
+    :ok
+  end
+
+  def close({:atomics, _}), do: :ok
+  def close({:genserver, pid}), do: GenServer.stop(pid)
+
+  @doc "Tries to enter; true on success, false when `max` are already inside."
+  def acquire({:ets_update_counter, t, _}, name, max) do
+    case :ets.update_counter(t, name, [{2, 0}, {2, 1, max, max}], {name, 0}) do
+      [^max, _] -> false
+      _ -> true
+    end
+  end
+
+  def acquire({:atomics, ref}, _name, max) do
+    if :atomics.add_get(ref, 1, 1) > max do
+      :atomics.sub(ref, 1, 1)
+      false
+    else
+      true
+    end
+  end
+
+  def acquire({:genserver, pid}, name, max), do: GenServer.call(pid, {:acquire, name, max}, :infinity)
+
+  @doc "Leaves."
+  def release({:ets_update_counter, t, _}, name) do
+    :ets.update_counter(t, name, {2, -1, 0, 0})
+    :ok
+  end
+
+  def release({:atomics, ref}, _name) do
+    :atomics.sub(ref, 1, 1)
+    :ok
+  end
+
+  def release({:genserver, pid}, name), do: GenServer.cast(pid, {:release, name})
+
+  @doc "The count now (for tests)."
+  def count({:ets_update_counter, t, _}, name) do
+    case :ets.lookup(t, name) do
+      [{_, c}] -> c
+      [] -> 0
+    end
+  end
+
+  def count({:atomics, ref}, _name), do: :atomics.get(ref, 1)
+  def count({:genserver, pid}, name), do: GenServer.call(pid, {:count, name})
+
+  # ---- measurement -------------------------------------------------------------------------
+
+  @doc "ns per acquire+release by one process doing `ops` of them."
+  def alone(name, ops, max) do
+    gate = new(name)
+
+    try do
+      loop(gate, :gate, max, 10_000)
+      t0 = :erlang.monotonic_time(:nanosecond)
+      ok = loop(gate, :gate, max, ops)
+      ns = :erlang.monotonic_time(:nanosecond) - t0
+      if ok != ops, do: raise("#{name}: #{ops - ok} of #{ops} acquires refused while alone")
+      ns / ops
+    after
+      close(gate)
+    end
+  end
+
+  @doc """
+  `contenders` processes each do `ops` acquire+release on one gate, all released together.
+  Returns `{mean ns per op per process, acquires refused}`.
+  """
+  def contended(name, ops, max, contenders) do
+    gate = new(name)
+
+    try do
+      parent = self()
+
+      pids =
+        for _ <- 1..contenders do
+          spawn_link(fn ->
+            receive(do: (:go -> :ok))
+            t0 = :erlang.monotonic_time(:nanosecond)
+            ok = loop(gate, :gate, max, ops)
+            send(parent, {:done, self(), :erlang.monotonic_time(:nanosecond) - t0, ops - ok})
+          end)
+        end
+
+      Enum.each(pids, &send(&1, :go))
+
+      results =
+        for pid <- pids do
+          receive do
+            {:done, ^pid, ns, refused} -> {ns / ops, refused}
+          end
+        end
+
+      {Beam.Stats.mean(Enum.map(results, &elem(&1, 0))), results |> Enum.map(&elem(&1, 1)) |> Enum.sum()}
+    after
+      close(gate)
+    end
+  end
+
+  defp loop(gate, name, max, n), do: loop(gate, name, max, n, 0)
+  defp loop(_gate, _name, _max, 0, ok), do: ok
+
+  defp loop(gate, name, max, n, ok) do
+    if acquire(gate, name, max) do
+      release(gate, name)
+      loop(gate, name, max, n - 1, ok + 1)
+    else
+      loop(gate, name, max, n - 1, ok)
+    end
+  end
+
+  @doc "The scenario the CLI runs."
+  def run(opts) do
+    ops = Keyword.fetch!(opts, :ops)
+    gen_ops = Keyword.fetch!(opts, :genserver_ops)
+    max = Keyword.fetch!(opts, :max)
+    contenders = Keyword.fetch!(opts, :contenders)
+
+    results =
+      for name <- @names do
+        n = if name == :genserver, do: gen_ops, else: ops
+        Beam.CLI.progress("semaphore: #{name}, #{n} ops alone, then #{contenders} contenders")
+        a = alone(name, n, max)
+        {c, refused} = contended(name, n, max, contenders)
+        {name, a, c, refused}
+      end
+
+    %{
+      gate_ns: %{
+        alone: Map.new(results, fn {n, a, _, _} -> {n, a} end),
+        contended: Map.new(results, fn {n, _, c, _} -> {n, c} end)
+      },
+      refused_contended: Map.new(results, fn {n, _, _, r} -> {n, r} end),
+      ops: ops,
+      genserver_ops: gen_ops,
+      max: max,
+      contenders: contenders
+    }
+  end
+end
+
+defmodule Beam.Semaphore.Server do
+  @moduledoc "A GenServer that owns the counts: the coordinating-process semaphore."
+  use GenServer
+
+  @impl true
+  def init(_), do: {:ok, %{}}
+
+  @impl true
+  def handle_call({:acquire, name, max}, _from, counts) do
+    c = Map.get(counts, name, 0)
+    if c >= max, do: {:reply, false, counts}, else: {:reply, true, Map.put(counts, name, c + 1)}
+  end
+
+  def handle_call({:count, name}, _from, counts), do: {:reply, Map.get(counts, name, 0), counts}
+
+  @impl true
+  def handle_cast({:release, name}, counts),
+    do: {:noreply, Map.update(counts, name, 0, &max(&1 - 1, 0))}
+end

@@ -1,0 +1,162 @@
+defmodule Beam.SendCost do
+  @moduledoc """
+  What one `send/2` costs the sender, the number under the blog's "a single send/2 call could
+  range from 30 us to 70 us" (theirs was under production load; here the machine is idle).
+
+  * `per_send_ns.local` / `.remote`: `messages` sends in a tight loop to one process on this
+    node / on a peer node; the sender's elapsed time divided by the count.
+  * `one_by_one_30k_ns.local` / `.remote`: one send to each of `receivers` (30,000) processes
+    on this node / on a peer node, the naive guild's publish; the sender's time for the whole
+    loop, median of `rounds`.
+
+  The message is the fanout's event: `{:event, seq, <<256 bytes>>}`. Receivers only count
+  what they get (a shared `:counters`), and each measurement waits for every message to
+  arrive before the next one starts.
+  """
+
+  alias Beam.{Cluster, Remote, Stats}
+
+  def run(opts) do
+    peers_spec =
+      case Keyword.get(opts, :peer_names) do
+        nil -> 1
+        names -> Enum.take(names, 1)
+      end
+
+    Cluster.with_peers(peers_spec, opts, fn [peer] -> run_on(peer.node, opts) end)
+  end
+
+  def run_on(remote_node, opts) do
+    messages = Keyword.fetch!(opts, :messages)
+    receivers = Keyword.fetch!(opts, :receivers)
+    rounds = Keyword.fetch!(opts, :rounds)
+    payload = :crypto.strong_rand_bytes(Keyword.get(opts, :payload_bytes, 256))
+
+    local = Remote.start(node())
+    remote = Remote.start(remote_node)
+
+    try do
+      Beam.CLI.progress("send-cost: #{messages} sends to one local process")
+      per_local = per_send(local, messages, payload)
+      Beam.CLI.progress("send-cost: #{messages} sends to one remote process")
+      per_remote = per_send(remote, messages, payload)
+      Beam.CLI.progress("send-cost: one send to each of #{receivers} local processes x #{rounds}")
+      obo_local = one_by_one(local, receivers, rounds, payload)
+      Beam.CLI.progress("send-cost: one send to each of #{receivers} remote processes x #{rounds}")
+      obo_remote = one_by_one(remote, receivers, rounds, payload)
+
+      %{
+        per_send_ns: %{local: per_local, remote: per_remote},
+        one_by_one_30k_ns: %{local: Stats.median(obo_local), remote: Stats.median(obo_remote)},
+        one_by_one_30k_rounds_ns: %{local: obo_local, remote: obo_remote},
+        messages: messages,
+        receivers: receivers,
+        rounds: rounds,
+        payload_bytes: byte_size(payload)
+      }
+    after
+      Remote.stop(local)
+      Remote.stop(remote)
+    end
+  end
+
+  @doc "ns per send, `n` sends to one receiver hosted by `host`."
+  def per_send(host, n, payload) do
+    [sink] = Remote.call(host, __MODULE__, :spawn_sinks, [1])
+    warm = min(n, 10_000)
+    send_n(sink, warm, payload)
+    wait_count(host, warm)
+    t0 = :erlang.monotonic_time(:nanosecond)
+    send_n(sink, n, payload)
+    ns = :erlang.monotonic_time(:nanosecond) - t0
+    wait_count(host, warm + n)
+    Remote.call(host, __MODULE__, :stop_sinks, [])
+    ns / n
+  end
+
+  @doc "The sender's ns for one send to each of `receivers` processes, per round."
+  def one_by_one(host, receivers, rounds, payload) do
+    sinks = Remote.call(host, __MODULE__, :spawn_sinks, [receivers])
+    # One untimed round first.
+    send_all(sinks, {:event, 0, payload})
+    wait_count(host, receivers)
+
+    times =
+      for r <- 1..rounds do
+        t0 = :erlang.monotonic_time(:nanosecond)
+        send_all(sinks, {:event, r, payload})
+        ns = :erlang.monotonic_time(:nanosecond) - t0
+        wait_count(host, receivers * (r + 1))
+        ns
+      end
+
+    Remote.call(host, __MODULE__, :stop_sinks, [])
+    times
+  end
+
+  defp send_n(_pid, 0, _payload), do: :ok
+
+  defp send_n(pid, n, payload) do
+    send(pid, {:event, n, payload})
+    send_n(pid, n - 1, payload)
+  end
+
+  defp send_all([pid | pids], msg) do
+    send(pid, msg)
+    send_all(pids, msg)
+  end
+
+  defp send_all([], _msg), do: :ok
+
+  defp wait_count(host, target, deadline \\ nil) do
+    deadline = deadline || :erlang.monotonic_time(:millisecond) + 120_000
+
+    cond do
+      Remote.call(host, __MODULE__, :sink_count, []) >= target ->
+        :ok
+
+      :erlang.monotonic_time(:millisecond) > deadline ->
+        raise "send-cost: receivers on #{node(host)} did not get #{target} messages in 120 s"
+
+      true ->
+        Process.sleep(2)
+        wait_count(host, target, deadline)
+    end
+  end
+
+  # ---- inside a Beam.Remote host -----------------------------------------------------------
+
+  @doc false
+  def spawn_sinks(n) do
+    counter = :counters.new(1, [:write_concurrency])
+    pids = for _ <- 1..n, do: spawn_link(fn -> sink(counter) end)
+    Process.put(:send_cost_sinks, {counter, pids})
+    pids
+  end
+
+  defp sink(counter) do
+    receive do
+      _ -> :counters.add(counter, 1, 1)
+    end
+
+    sink(counter)
+  end
+
+  @doc false
+  def sink_count do
+    {counter, _} = Process.get(:send_cost_sinks)
+    :counters.get(counter, 1)
+  end
+
+  @doc false
+  def stop_sinks do
+    {_, pids} = Process.delete(:send_cost_sinks)
+
+    for pid <- pids do
+      Process.unlink(pid)
+      Process.exit(pid, :kill)
+    end
+
+    :ok
+  end
+end

@@ -1,0 +1,13 @@
+//! The core every bottleneck shares, and which knows none of them: parameters, the scenario
+//! runner and its checks, results files, units and formatting, plots, statistics, machine facts,
+//! and how a lab is graded. Nothing in here imports a bottleneck's module; `crate::registry` is
+//! the one place that lists them.
+
+pub mod lab;
+pub mod machine;
+pub mod params;
+pub mod plot;
+pub mod plot_lines;
+pub mod report;
+pub mod scenario;
+pub mod stats;

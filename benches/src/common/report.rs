@@ -1,0 +1,147 @@
+//! Results files: one JSON, one markdown table and one SVG plot per scenario.
+//!
+//! The book includes the table and the plot; the JSON keeps every figure with its machine, date
+//! and parameters so a reader can compare runs. Files are written whole or not at all: each goes
+//! to a temporary name first and is renamed into place only when all three are ready.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::common::machine::Machine;
+use crate::common::params::{Params, Scale};
+
+/// Everything a scenario run produced, as written to `<scenario>.json`.
+#[derive(Debug, Serialize)]
+pub struct Report {
+    /// The scenario's name, also the files' stem.
+    pub scenario: &'static str,
+    /// What it measures, in a few words.
+    pub title: &'static str,
+    /// Where it ran.
+    pub machine: Machine,
+    /// When it ran (UTC, RFC 3339).
+    pub date: String,
+    /// The scale it ran at.
+    pub scale: Scale,
+    /// Its parameter values.
+    pub parameters: Params,
+    /// The scenario's figures and ratios, at the top level of the JSON.
+    #[serde(flatten)]
+    pub figures: Map<String, Value>,
+    /// The blog's figures for the same thing.
+    pub blog: Value,
+    /// The scenario's bars, checked on this run.
+    pub checks: Vec<crate::common::scenario::Check>,
+}
+
+impl Report {
+    /// The caption under every generated table.
+    pub fn caption(&self) -> String {
+        format!(
+            "*Measured on {} on {}, scale `{}`.*",
+            self.machine.summary(),
+            &self.date[..10.min(self.date.len())],
+            self.scale
+        )
+    }
+}
+
+/// Writes `<stem>.json`, `<stem>.md` and `<stem>.svg` into `dir`, all or none.
+pub fn write_results(
+    dir: &Path,
+    report: &Report,
+    table: &str,
+    svg: &str,
+) -> std::io::Result<Vec<PathBuf>> {
+    let json = serde_json::to_string_pretty(report)? + "\n";
+    let markdown = format!("{table}\n{}\n", report.caption());
+    let files = [("json", json), ("md", markdown), ("svg", svg.to_owned())];
+    let mut staged = Vec::new();
+    for (extension, contents) in &files {
+        let final_path = dir.join(format!("{}.{extension}", report.scenario));
+        let temp_path = dir.join(format!(".{}.{extension}.tmp", report.scenario));
+        if let Err(error) = fs::write(&temp_path, contents) {
+            for (temp, _) in &staged {
+                let _ = fs::remove_file(temp);
+            }
+            let _ = fs::remove_file(&temp_path);
+            return Err(error);
+        }
+        staged.push((temp_path, final_path));
+    }
+    for (temp, final_path) in &staged {
+        fs::rename(temp, final_path)?;
+    }
+    Ok(staged.into_iter().map(|(_, path)| path).collect())
+}
+
+/// Checks up front that `dir` exists (or can be made) and takes files, so a long run never ends
+/// with nowhere to write.
+pub fn check_writable(dir: &Path) -> Result<(), String> {
+    fs::create_dir_all(dir)
+        .map_err(|e| format!("cannot create output directory {}: {e}", dir.display()))?;
+    let probe = dir.join(".workbook-write-probe.tmp");
+    fs::write(&probe, b"probe")
+        .map_err(|e| format!("cannot write to output directory {}: {e}", dir.display()))?;
+    let _ = fs::remove_file(probe);
+    Ok(())
+}
+
+/// A duration in nanoseconds as a person reads it: `42 ns`, `1.3 µs`, `4.1 ms`, `1.25 s`.
+pub fn human_ns(ns: f64) -> String {
+    if ns < 1e3 {
+        format!("{ns:.0} ns")
+    } else if ns < 1e6 {
+        format!("{:.1} µs", ns / 1e3)
+    } else if ns < 1e9 {
+        format!("{:.1} ms", ns / 1e6)
+    } else {
+        format!("{:.2} s", ns / 1e9)
+    }
+}
+
+/// A round duration for an axis tick: `10 ns`, `1 µs`, `100 ms`, `10 s`.
+pub fn tick_ns(ns: f64) -> String {
+    let (value, unit) = match ns {
+        ns if ns < 1e3 => (ns, "ns"),
+        ns if ns < 1e6 => (ns / 1e3, "µs"),
+        ns if ns < 1e9 => (ns / 1e6, "ms"),
+        ns => (ns / 1e9, "s"),
+    };
+    format!("{} {unit}", (value * 100.0).round() / 100.0)
+}
+
+/// A markdown table from a header row and body rows.
+pub fn markdown_table(header: &[&str], rows: &[Vec<String>]) -> String {
+    let mut out = format!("| {} |\n", header.join(" | "));
+    out += &format!("|{}\n", " --- |".repeat(header.len()));
+    for row in rows {
+        out += &format!("| {} |\n", row.join(" | "));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_read_naturally() {
+        assert_eq!(human_ns(42.4), "42 ns");
+        assert_eq!(human_ns(1_340.0), "1.3 µs");
+        assert_eq!(human_ns(4_100_000.0), "4.1 ms");
+        assert_eq!(human_ns(1_250_000_000.0), "1.25 s");
+        assert_eq!(tick_ns(10.0), "10 ns");
+        assert_eq!(tick_ns(1e6), "1 ms");
+        assert_eq!(tick_ns(1e10), "10 s");
+    }
+
+    #[test]
+    fn tables_are_markdown() {
+        let table = markdown_table(&["a", "b"], &[vec!["1".into(), "2".into()]]);
+        assert_eq!(table, "| a | b |\n| --- | --- |\n| 1 | 2 |\n");
+    }
+}

@@ -1,0 +1,364 @@
+//! Scenarios: what `workbook reproduce` runs, and the pipeline from a run to the book.
+//!
+//! A scenario declares its parameters, estimates its memory, runs, checks its own invariants and
+//! renders its table and plot. The pipeline around it is the same for all: resolve and check every
+//! input before anything runs, show progress, then write JSON, markdown and SVG whole.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use indicatif::{ProgressBar, ProgressStyle};
+use serde_json::{Map, Value};
+
+use crate::common::machine::{Machine, available_memory_bytes};
+use crate::common::params::{InputError, ParamSpec, Params, Scale};
+use crate::common::report::{self, Report};
+
+/// A reproducible experiment behind one chapter.
+pub trait Scenario: Sync {
+    /// Its name on the command line and the stem of its results files.
+    fn name(&self) -> &'static str;
+    /// What it measures, in a few words.
+    fn title(&self) -> &'static str;
+    /// Its parameters, with bounds and values per scale.
+    fn params(&self) -> &'static [ParamSpec];
+    /// A generous estimate of the memory a run with `params` needs, in bytes.
+    fn memory_bytes(&self, params: &Params) -> u64;
+    /// Runs it. An `Err` is a broken invariant or a failed measurement, in one sentence.
+    fn run(&self, params: &Params, progress: &Progress) -> Result<Outcome, String>;
+}
+
+/// What a run produced.
+pub struct Outcome {
+    /// Figures and ratios, written at the top level of the JSON.
+    pub figures: Map<String, Value>,
+    /// The blog's figures for the same things.
+    pub blog: Value,
+    /// The markdown table the chapter includes: this machine's figures beside the blog's.
+    pub table: String,
+    /// The SVG plot the chapter includes.
+    pub svg: String,
+    /// The scenario's bars (the "done when" figures), checked on this run. A missed bar is
+    /// reported and recorded, not an error: speed on a shared machine is evidence, not a verdict.
+    /// Broken invariants (lost or reordered messages, conservation) are errors: `run` returns `Err`.
+    pub checks: Vec<Check>,
+}
+
+/// One bar a scenario checks on its own run.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Check {
+    /// The bar, in words ("naive ÷ manifold ≥ 10×").
+    pub bar: String,
+    /// What this run measured ("14.2×").
+    pub measured: String,
+    /// Whether this run reached it.
+    pub passed: bool,
+}
+
+impl Check {
+    /// A check of `measured >= at_least`: the bar reads "`what` ≥ 10×" (the threshold written in,
+    /// so it is stated once, where it is checked), the ratio is shown as `12.3×`.
+    pub fn ratio_at_least(what: impl Into<String>, measured: f64, at_least: f64) -> Check {
+        Check {
+            bar: format!("{} ≥ {}×", what.into(), times(at_least)),
+            measured: format!("{measured:.1}×"),
+            passed: measured >= at_least,
+        }
+    }
+
+    /// A check of `measured <= at_most`: the bar reads "`what` ≤ 1.25×", the ratio is shown as
+    /// `1.02×` (near 1, two decimals).
+    pub fn ratio_at_most(what: impl Into<String>, measured: f64, at_most: f64) -> Check {
+        Check {
+            bar: format!("{} ≤ {}×", what.into(), times(at_most)),
+            measured: format!("{measured:.2}×"),
+            passed: measured <= at_most,
+        }
+    }
+
+    /// A check of any condition, with what was measured in words.
+    pub fn that(bar: impl Into<String>, measured: impl Into<String>, passed: bool) -> Check {
+        Check {
+            bar: bar.into(),
+            measured: measured.into(),
+            passed,
+        }
+    }
+}
+
+/// A threshold as the prose writes it: `10`, `1,000`, `1.25`.
+pub fn times(value: f64) -> String {
+    if value.fract() == 0.0 && value >= 0.0 {
+        crate::common::params::group_digits(value as u64)
+    } else {
+        format!("{value}")
+    }
+}
+
+/// Every scenario, in book order.
+pub fn all() -> Vec<&'static dyn Scenario> {
+    crate::registry::SCENARIOS.to_vec()
+}
+
+/// The scenario called `name`.
+pub fn find(name: &str) -> Result<&'static dyn Scenario, InputError> {
+    all().into_iter().find(|s| s.name() == name).ok_or_else(|| {
+        let known: Vec<&str> = all().iter().map(|s| s.name()).collect();
+        InputError(format!(
+            "unknown scenario '{name}' (known: {})",
+            known.join(", ")
+        ))
+    })
+}
+
+/// A reproduction, fully checked before it starts.
+pub struct Plan {
+    runs: Vec<(&'static dyn Scenario, Params)>,
+    scale: Scale,
+    out: PathBuf,
+    /// The folder of the reference run to show each result beside (the book's), if any.
+    reference: Option<PathBuf>,
+}
+
+impl Plan {
+    /// Resolves names, parameters, memory and the output directory; refuses with one sentence.
+    pub fn new(
+        names: &[String],
+        scale: Scale,
+        overrides: &[(String, u64)],
+        out: PathBuf,
+        reference: Option<PathBuf>,
+    ) -> Result<Plan, InputError> {
+        let chosen = if names.is_empty() {
+            all()
+        } else {
+            names
+                .iter()
+                .map(|name| find(name))
+                .collect::<Result<Vec<_>, _>>()?
+        };
+        let mut runs = Vec::new();
+        for scenario in chosen {
+            // An override applies to every chosen scenario that has the parameter; with one
+            // scenario named it must exist there.
+            let relevant: Vec<(String, u64)> = overrides
+                .iter()
+                .filter(|(name, _)| {
+                    names.len() == 1 || scenario.params().iter().any(|p| p.name == name)
+                })
+                .cloned()
+                .collect();
+            let params = Params::resolve(scenario.params(), scale, &relevant)
+                .map_err(|e| InputError(format!("{}: {e}", scenario.name())))?;
+            check_memory(scenario, &params)?;
+            runs.push((scenario, params));
+        }
+        report::check_writable(&out).map_err(InputError)?;
+        Ok(Plan {
+            runs,
+            scale,
+            out,
+            reference,
+        })
+    }
+
+    /// Runs every scenario in turn, printing its table and writing its files.
+    pub fn execute(self) -> Result<(), String> {
+        let machine = Machine::this();
+        println!("Reproducing on {}", machine.summary());
+        for (scenario, params) in self.runs {
+            println!(
+                "\n▶ {}: {} ({} scale)",
+                scenario.name(),
+                scenario.title(),
+                self.scale
+            );
+            let progress = Progress::new(scenario.name());
+            let outcome = scenario
+                .run(&params, &progress)
+                .map_err(|e| format!("{}: {e}", scenario.name()))?;
+            progress.finish();
+            let report = Report {
+                scenario: scenario.name(),
+                title: scenario.title(),
+                machine: machine.clone(),
+                date: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                scale: self.scale,
+                parameters: params,
+                figures: outcome.figures,
+                blog: outcome.blog,
+                checks: outcome.checks.clone(),
+            };
+            let written = report::write_results(&self.out, &report, &outcome.table, &outcome.svg)
+                .map_err(|e| {
+                format!(
+                    "{}: could not write results to {}: {e}",
+                    scenario.name(),
+                    self.out.display()
+                )
+            })?;
+            println!(
+                "\n## {}: {}\n\n{}",
+                scenario.name(),
+                scenario.title(),
+                outcome.table
+            );
+            let reference = self
+                .reference
+                .as_ref()
+                .and_then(|dir| ReferenceRun::read(dir, scenario.name()));
+            if let Some(reference) = &reference {
+                println!("(reference: the book's run of {})", reference.when);
+            }
+            for check in &outcome.checks {
+                let verdict = if check.passed { "reached" } else { "MISSED" };
+                let beside = reference
+                    .as_ref()
+                    .and_then(|r| r.measured(&check.bar))
+                    .map(|m| format!("; reference {m}"))
+                    .unwrap_or_default();
+                println!(
+                    "bar {verdict}: {} (measured {}{beside})",
+                    check.bar, check.measured
+                );
+            }
+            for path in written {
+                println!("wrote {}", path.display());
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The book's committed run of one scenario, to show a reader's figures beside.
+struct ReferenceRun {
+    /// When and where it ran, in a few words.
+    when: String,
+    checks: Vec<(String, String)>,
+}
+
+impl ReferenceRun {
+    /// The reference results of `scenario` in `dir`, if they are there and readable.
+    fn read(dir: &std::path::Path, scenario: &str) -> Option<ReferenceRun> {
+        let text = std::fs::read_to_string(dir.join(format!("{scenario}.json"))).ok()?;
+        let json: Value = serde_json::from_str(&text).ok()?;
+        let date = json["date"].as_str().unwrap_or("?");
+        let cpu = json["machine"]["cpu"].as_str().unwrap_or("another machine");
+        let checks = json["checks"]
+            .as_array()?
+            .iter()
+            .filter_map(|c| {
+                Some((
+                    c["bar"].as_str()?.to_owned(),
+                    c["measured"].as_str()?.to_owned(),
+                ))
+            })
+            .collect();
+        Some(ReferenceRun {
+            when: format!("{} on {cpu}", date.get(..10).unwrap_or(date)),
+            checks,
+        })
+    }
+
+    /// What the reference run measured for the bar worded `bar`.
+    fn measured(&self, bar: &str) -> Option<&str> {
+        self.checks
+            .iter()
+            .find(|(b, _)| b == bar)
+            .map(|(_, m)| m.as_str())
+    }
+}
+
+fn check_memory(scenario: &dyn Scenario, params: &Params) -> Result<(), InputError> {
+    match available_memory_bytes() {
+        Some(available) => {
+            fits_in_memory(scenario.name(), scenario.memory_bytes(params), available)
+        }
+        None => Ok(()), // no /proc/meminfo: nothing to check against
+    }
+}
+
+/// Refuses a run that would need more than four fifths of the free memory (the rest is left to
+/// everything else on the machine).
+pub fn fits_in_memory(scenario: &str, needed: u64, available: u64) -> Result<(), InputError> {
+    if needed <= available / 5 * 4 {
+        return Ok(());
+    }
+    let gib = |bytes: u64| bytes as f64 / (1u64 << 30) as f64;
+    Err(InputError(format!(
+        "{scenario} would need about {:.1} GiB but only {:.1} GiB of memory is free; use a smaller --scale or --set",
+        gib(needed),
+        gib(available)
+    )))
+}
+
+/// A progress bar for one scenario: hidden when stderr is not a terminal (CI, pipes).
+pub struct Progress {
+    bar: ProgressBar,
+}
+
+impl Progress {
+    fn new(scenario: &str) -> Self {
+        let bar = ProgressBar::new(1);
+        bar.set_style(
+            ProgressStyle::with_template("{prefix:>12.bold} [{bar:30}] {pos}/{len} {wide_msg}")
+                .expect("a valid progress template")
+                .progress_chars("=> "),
+        );
+        bar.set_prefix(scenario.to_owned());
+        bar.enable_steady_tick(Duration::from_millis(200));
+        Progress { bar }
+    }
+
+    /// A progress bar that draws nothing, for tests.
+    pub fn hidden() -> Self {
+        Progress {
+            bar: ProgressBar::hidden(),
+        }
+    }
+
+    /// Announces how many steps the run has.
+    pub fn steps(&self, total: u64) {
+        self.bar.set_length(total);
+    }
+
+    /// Starts the next step, named `what`.
+    pub fn step(&self, what: &str) {
+        self.bar.set_message(what.to_owned());
+    }
+
+    /// Marks the current step done.
+    pub fn done(&self) {
+        self.bar.inc(1);
+    }
+
+    fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_run_that_does_not_fit_in_memory_is_refused() {
+        assert!(fits_in_memory("x", 1 << 30, 2 << 30).is_ok());
+        let refused = fits_in_memory("x", 20 << 30, 8 << 30).unwrap_err();
+        assert_eq!(
+            refused.0,
+            "x would need about 20.0 GiB but only 8.0 GiB of memory is free; use a smaller --scale or --set"
+        );
+    }
+
+    #[test]
+    fn unknown_scenarios_are_named_in_the_refusal() {
+        let error = find("fanuot").err().unwrap();
+        assert!(
+            error
+                .0
+                .starts_with("unknown scenario 'fanuot' (known: send-cost"),
+            "{error}"
+        );
+    }
+}

@@ -1,0 +1,551 @@
+//! Scenario `fanout` (chapter "Fanout"): one guild publishing to 30,000 member sessions.
+//!
+//! The blog's guild sent each event to each session, one `send/2` at a time: 0.9–2.1 s per publish
+//! at 30,000 sessions. Manifold made the guild send once per node instead. This scenario measures
+//! the naive strategy, Manifold, its two later options (pack once, offload) and Discord's later
+//! relays on the same cluster (a guild node and four session nodes), then sweeps the member count
+//! from 25 up, the blog's "groups of 25 to 30,000" story.
+
+pub mod bars;
+pub mod lab;
+pub mod measure;
+
+use serde_json::{Map, Value, json};
+
+use crate::common::params::{ParamSpec, Params, group_digits};
+use crate::common::plot_lines::{Axis, LineChart, Series, line_charts};
+use crate::common::report::{human_ns, markdown_table, tick_ns};
+use crate::common::scenario::{Check, Outcome, Progress, Scenario};
+use crate::common::stats::{mean, percentile};
+use crate::fanout::measure::{Measured, Setup, measure};
+
+use fanout_kit::naive::Naive;
+use solution_fanout::manifold::{Manifold, PackOnce};
+use solution_fanout::offload::Offload;
+use solution_fanout::relay::Relay;
+
+/// The blog: a send costs 30–70 µs; a publish to 30,000 sessions 0.9–2.1 s.
+const BLOG_PER_SEND_US: [f64; 2] = [30.0, 70.0];
+const BLOG_PUBLISH_30K_S: [f64; 2] = [0.9, 2.1];
+/// Manifold's README: a send costs about 70 µs under load; packets between nodes halved.
+const README_SEND_US: f64 = 70.0;
+const README_PACKETS_AFTER: f64 = 0.5;
+
+/// Member counts of the sweep, up to the `sweep_max` parameter.
+const SWEEP: [usize; 7] = [25, 100, 1_000, 3_000, 10_000, 30_000, 100_000];
+
+/// The `fanout` scenario.
+pub struct FanoutScenario;
+
+const PARAMS: &[ParamSpec] = &[
+    ParamSpec {
+        name: "members",
+        about: "member sessions of the guild (the blog's had 30,000)",
+        min: 1,
+        max: 1_000_000,
+        at: [3_000, 30_000, 100_000],
+    },
+    ParamSpec {
+        name: "session_nodes",
+        about: "nodes the sessions run on (the guild has a node of its own)",
+        min: 1,
+        max: 16,
+        at: [4, 4, 4],
+    },
+    ParamSpec {
+        name: "threads",
+        about: "threads per node (Manifold runs one worker per thread)",
+        min: 1,
+        max: 16,
+        at: [2, 2, 2],
+    },
+    ParamSpec {
+        name: "publishes",
+        about: "timed publishes per strategy, one at a time",
+        min: 1,
+        max: 100_000,
+        at: [20, 200, 200],
+    },
+    ParamSpec {
+        name: "sweep_max",
+        about: "largest member count of the sweep (25, 100, 1,000, 3,000, 10,000, 30,000, 100,000)",
+        min: 25,
+        max: 1_000_000,
+        at: [3_000, 30_000, 100_000],
+    },
+    ParamSpec {
+        name: "sweep_publishes",
+        about: "timed publishes per strategy at each point of the sweep",
+        min: 1,
+        max: 10_000,
+        at: [5, 20, 20],
+    },
+];
+
+/// A strategy: its key in the JSON, its name in the table, and how to measure it.
+struct Strategy {
+    key: &'static str,
+    name: &'static str,
+    measure: fn(Setup, usize) -> Result<Measured, String>,
+}
+
+// ANCHOR: strategies
+const STRATEGIES: [Strategy; 5] = [
+    Strategy {
+        key: "naive",
+        name: "naive: one send per member",
+        measure: measure::<Naive>,
+    },
+    Strategy {
+        key: "manifold",
+        name: "Manifold",
+        measure: measure::<Manifold>,
+    },
+    Strategy {
+        key: "manifold_pack_once",
+        name: "Manifold, pack once",
+        measure: measure::<PackOnce>,
+    },
+    Strategy {
+        key: "manifold_offload",
+        name: "Manifold, offload",
+        measure: measure::<Offload>,
+    },
+    Strategy {
+        key: "relay",
+        name: "relay (lists kept on the nodes)",
+        measure: measure::<Relay>,
+    },
+];
+// ANCHOR_END: strategies
+
+/// One strategy's run at the headline size, and its sweep.
+struct Run {
+    strategy: &'static Strategy,
+    main: Measured,
+    /// `(members, median ns in the guild, cross-node bytes per publish)`.
+    sweep: Vec<(usize, f64, f64)>,
+}
+
+impl Scenario for FanoutScenario {
+    fn name(&self) -> &'static str {
+        "fanout"
+    }
+
+    fn title(&self) -> &'static str {
+        "One guild publishing to 30,000 sessions: one send per member, Manifold, and the relay"
+    }
+
+    fn params(&self) -> &'static [ParamSpec] {
+        PARAMS
+    }
+
+    fn memory_bytes(&self, params: &Params) -> u64 {
+        // One cluster at a time: its members (a task and a mailbox each, ~4 KiB generously), the
+        // per-member counters, and the runtimes.
+        let largest = params.get("members").max(params.get("sweep_max"));
+        largest * 4096 + (256 << 20)
+    }
+
+    fn run(&self, params: &Params, progress: &Progress) -> Result<Outcome, String> {
+        let setup = Setup {
+            members: params.count("members"),
+            session_nodes: params.count("session_nodes"),
+            threads: params.count("threads"),
+        };
+        let (publishes, sweep_publishes) =
+            (params.count("publishes"), params.count("sweep_publishes"));
+        let sweep: Vec<usize> = SWEEP
+            .into_iter()
+            .filter(|&n| n <= params.count("sweep_max"))
+            .collect();
+        progress.steps((STRATEGIES.len() * (1 + sweep.len())) as u64);
+
+        let mut runs = Vec::new();
+        for strategy in &STRATEGIES {
+            progress.step(&format!(
+                "{} to {} members",
+                strategy.key,
+                group_digits(setup.members as u64)
+            ));
+            let main = (strategy.measure)(setup, publishes)
+                .map_err(|e| format!("{}: {e}", strategy.key))?;
+            check_invariants(strategy, &main, setup.members, publishes)?;
+            progress.done();
+            let mut points = Vec::new();
+            for &members in &sweep {
+                progress.step(&format!("{} sweep, {members} members", strategy.key));
+                let at = Setup { members, ..setup };
+                let measured = (strategy.measure)(at, sweep_publishes)
+                    .map_err(|e| format!("{} at {members} members: {e}", strategy.key))?;
+                check_invariants(strategy, &measured, members, sweep_publishes)?;
+                // The median: a sweep point has few publishes, and one OS pause would own the mean.
+                let median = percentile(&measured.in_guild_ns, 50.0);
+                points.push((members, median, measured.cross_node_bytes));
+                progress.done();
+            }
+            runs.push(Run {
+                strategy,
+                main,
+                sweep: points,
+            });
+        }
+
+        let figures = figures(&runs);
+        let checks = checks(&runs, setup.session_nodes);
+        let table = table(&runs, &checks, setup, publishes);
+        let svg = plot(&runs)?;
+        let blog = json!({
+            "per_send_us": BLOG_PER_SEND_US,
+            "publish_30k_s": BLOG_PUBLISH_30K_S,
+            "manifold_readme_send_us": README_SEND_US,
+            "manifold_readme_packets_between_nodes_after": README_PACKETS_AFTER,
+        });
+        Ok(Outcome {
+            figures,
+            blog,
+            table,
+            svg,
+            checks,
+        })
+    }
+}
+
+/// Exactly once and in order, or the run is broken.
+fn check_invariants(
+    strategy: &Strategy,
+    measured: &Measured,
+    members: usize,
+    publishes: usize,
+) -> Result<(), String> {
+    if measured.order_violations > 0 {
+        return Err(format!(
+            "{}: {} deliveries arrived twice or out of order",
+            strategy.key, measured.order_violations
+        ));
+    }
+    // `measure` publishes `publishes` events one at a time, then as many back to back.
+    let expected = (2 * members * publishes) as u64;
+    if measured.delivered != expected {
+        return Err(format!(
+            "{}: {} deliveries instead of {expected} (2 × {publishes} publishes to {members} members)",
+            strategy.key, measured.delivered
+        ));
+    }
+    Ok(())
+}
+
+fn find<'a>(runs: &'a [Run], key: &str) -> &'a Measured {
+    &runs
+        .iter()
+        .find(|run| run.strategy.key == key)
+        .expect("every strategy runs")
+        .main
+}
+
+fn figures(runs: &[Run]) -> Map<String, Value> {
+    let strategies: Map<String, Value> = runs
+        .iter()
+        .map(|run| {
+            let m = &run.main;
+            let figures = json!({
+                "guild_publish_ns": m.in_guild_mean(),
+                "guild_publish_p50_ns": percentile(&m.in_guild_ns, 50.0),
+                "guild_publish_cpu_ns": m.in_guild_cpu_mean(),
+                "guild_publish_isolated_ns": mean(&m.isolated_in_guild_ns),
+                "delivery_p50_ns": percentile(&m.delivered_ns, 50.0),
+                "delivery_p99_ns": percentile(&m.delivered_ns, 99.0),
+                "cross_node_messages": m.cross_node_messages,
+                "cross_node_bytes": m.cross_node_bytes,
+                "first_publish_cross_node_bytes": m.first_publish_bytes,
+                "delivered": m.delivered,
+                "order_violations": m.order_violations,
+            });
+            (run.strategy.key.to_owned(), figures)
+        })
+        .collect();
+    let naive = find(runs, "naive");
+    let over = |key: &str, f: fn(&Measured) -> f64| f(naive) / f(find(runs, key));
+    let publish = |m: &Measured| m.in_guild_mean();
+    let median = |m: &Measured| percentile(&m.in_guild_ns, 50.0);
+    let cpu = |m: &Measured| m.in_guild_cpu_mean();
+    let bytes = |m: &Measured| m.cross_node_bytes;
+    let sweep: Map<String, Value> = runs
+        .iter()
+        .map(|run| {
+            let points: Vec<Value> = run
+                .sweep
+                .iter()
+                .map(|&(members, ns, bytes)| json!({"members": members, "guild_publish_p50_ns": ns, "cross_node_bytes": bytes}))
+                .collect();
+            (run.strategy.key.to_owned(), Value::Array(points))
+        })
+        .collect();
+    let mut figures = Map::new();
+    figures.insert("strategies".into(), Value::Object(strategies));
+    figures.insert(
+        "ratios".into(),
+        json!({
+            "guild_publish": over("manifold", publish),
+            "guild_publish_pack_once": over("manifold_pack_once", publish),
+            "guild_publish_offload": over("manifold_offload", publish),
+            "guild_publish_relay": over("relay", publish),
+            "guild_publish_median": over("manifold", median),
+            "guild_publish_offload_median": over("manifold_offload", median),
+            "guild_publish_relay_median": over("relay", median),
+            "guild_publish_cpu": over("manifold", cpu),
+            "guild_publish_cpu_offload": over("manifold_offload", cpu),
+            "guild_publish_cpu_relay": over("relay", cpu),
+            "cross_node_bytes_manifold": over("manifold", bytes),
+            "cross_node_bytes_relay": over("relay", bytes),
+            "delivery_p50_naive_over_manifold":
+                percentile(&naive.delivered_ns, 50.0) / percentile(&find(runs, "manifold").delivered_ns, 50.0),
+            "blog_publish_low_over_naive": BLOG_PUBLISH_30K_S[0] * 1e9 / publish(naive),
+        }),
+    );
+    figures.insert("sweep".into(), Value::Object(sweep));
+    figures
+}
+
+// ANCHOR: checks
+/// The scenario's bars ([`bars`]), checked on this run. Publish times are compared on the median of the
+/// back-to-back publishes: with five nodes on two cores the OS pauses the guild's thread now and
+/// then for milliseconds, and a mean of microsecond publishes is decided by whether one such pause
+/// fell among them. The means and the thread's CPU time are reported beside the medians.
+fn checks(runs: &[Run], session_nodes: usize) -> Vec<Check> {
+    let naive = find(runs, "naive");
+    let median = |m: &Measured| percentile(&m.in_guild_ns, 50.0);
+    let publish = |key: &str| median(naive) / median(find(runs, key));
+    let bytes = |key: &str| naive.cross_node_bytes / find(runs, key).cross_node_bytes;
+    let messages = |key: &str| {
+        let sent = find(runs, key).cross_node_messages;
+        Check::that(
+            format!("{key}: messages between nodes per publish = session nodes ({session_nodes})"),
+            format!("{sent:.1}"),
+            sent == session_nodes as f64,
+        )
+    };
+    let p50 = |m: &Measured| percentile(&m.delivered_ns, 50.0);
+    let manifold = find(runs, "manifold");
+    vec![
+        Check::ratio_at_least(
+            "guild-side publish, median: naive ÷ manifold",
+            publish("manifold"),
+            bars::NAIVE_OVER_MANIFOLD,
+        ),
+        Check::ratio_at_least(
+            "guild-side publish, median: naive ÷ manifold_offload",
+            publish("manifold_offload"),
+            bars::NAIVE_OVER_OFFLOAD,
+        ),
+        Check::ratio_at_least(
+            "guild-side publish, median: naive ÷ relay",
+            publish("relay"),
+            bars::NAIVE_OVER_RELAY,
+        ),
+        messages("manifold"),
+        messages("relay"),
+        Check::ratio_at_least(
+            "bytes between nodes: naive ÷ manifold",
+            bytes("manifold"),
+            bars::BYTES_NAIVE_OVER_MANIFOLD,
+        ),
+        Check::ratio_at_least(
+            "bytes between nodes: naive ÷ relay",
+            bytes("relay"),
+            bars::BYTES_NAIVE_OVER_RELAY,
+        ),
+        Check::that(
+            "delivery p50: manifold no worse than naive",
+            format!("{} vs {}", human_ns(p50(manifold)), human_ns(p50(naive))),
+            p50(manifold) <= p50(naive),
+        ),
+        Check::that(
+            "exactly once and in order, every strategy",
+            "0 violations",
+            true, // anything else ended the run with an error
+        ),
+    ]
+}
+// ANCHOR_END: checks
+
+fn bytes_text(bytes: f64) -> String {
+    if bytes >= 1e6 {
+        format!("{:.1} MB", bytes / 1e6)
+    } else if bytes >= 1e3 {
+        format!("{:.1} kB", bytes / 1e3)
+    } else {
+        format!("{bytes:.0} B")
+    }
+}
+
+fn table(runs: &[Run], checks: &[Check], setup: Setup, publishes: usize) -> String {
+    let blog = |key: &str| match key {
+        "naive" => format!(
+            "{}–{} s in the guild at 30,000 sessions ({}–{} µs per send)",
+            BLOG_PUBLISH_30K_S[0], BLOG_PUBLISH_30K_S[1], BLOG_PER_SEND_US[0], BLOG_PER_SEND_US[1]
+        ),
+        "manifold" => "packets between nodes halved (Manifold's README)".to_owned(),
+        _ => "—".to_owned(),
+    };
+    let rows: Vec<Vec<String>> = runs
+        .iter()
+        .map(|run| {
+            let m = &run.main;
+            vec![
+                run.strategy.name.to_owned(),
+                format!(
+                    "{} ({})",
+                    human_ns(m.in_guild_mean()),
+                    human_ns(percentile(&m.in_guild_ns, 50.0))
+                ),
+                human_ns(m.in_guild_cpu_mean()),
+                human_ns(mean(&m.isolated_in_guild_ns)),
+                format!(
+                    "{} / {}",
+                    human_ns(percentile(&m.delivered_ns, 50.0)),
+                    human_ns(percentile(&m.delivered_ns, 99.0))
+                ),
+                format!("{:.0}", m.cross_node_messages),
+                bytes_text(m.cross_node_bytes),
+                format!("{}", m.order_violations),
+                blog(run.strategy.key),
+            ]
+        })
+        .collect();
+    let header = [
+        "strategy",
+        "in the guild: mean (median)",
+        "guild thread CPU time: mean",
+        "in the guild, one publish at a time: mean",
+        "until the last member has it: p50 / p99",
+        "messages between nodes",
+        "bytes between nodes",
+        "order violations",
+        "BEAM, from the blog",
+    ];
+    let mut out = format!(
+        "{} members on {} session nodes ({} threads each), {}-byte events; figures per publish. \
+         Each strategy publishes {publishes} events one at a time (delivery times, traffic), then \
+         {publishes} back to back, as a guild busy at peak (time in the guild).\n\n",
+        group_digits(setup.members as u64),
+        setup.session_nodes,
+        setup.threads,
+        fanout_kit::EVENT_BODY_BYTES
+    );
+    out += &markdown_table(&header, &rows);
+    let relay = find(runs, "relay");
+    out += &format!(
+        "\nThe relay's one-time registration (its first publish) sent {} between nodes.\n\n",
+        bytes_text(relay.first_publish_bytes as f64)
+    );
+    let bars: Vec<Vec<String>> = checks
+        .iter()
+        .map(|c| {
+            vec![
+                c.bar.clone(),
+                c.measured.clone(),
+                if c.passed { "reached" } else { "MISSED" }.to_owned(),
+            ]
+        })
+        .collect();
+    out += &markdown_table(&["the bar", "this run", ""], &bars);
+    out
+}
+
+fn count(members: f64) -> String {
+    group_digits(members.round() as u64)
+}
+
+fn plot(runs: &[Run]) -> Result<String, String> {
+    let line = |run: &Run, pick: fn(&(usize, f64, f64)) -> f64| Series {
+        label: run.strategy.key.to_owned(),
+        points: run.sweep.iter().map(|p| (p.0 as f64, pick(p))).collect(),
+    };
+    let mut times: Vec<Series> = runs.iter().map(|run| line(run, |p| p.1)).collect();
+    let members: Vec<f64> = runs[0].sweep.iter().map(|p| p.0 as f64).collect();
+    times.push(Series {
+        label: "BEAM, from the blog (30 µs per send)".into(),
+        points: members
+            .iter()
+            .map(|&n| (n, n * BLOG_PER_SEND_US[0] * 1e3))
+            .collect(),
+    });
+    let bytes: Vec<Series> = runs.iter().map(|run| line(run, |p| p.2)).collect();
+    let x = Axis {
+        label: "members (log scale)",
+        log: true,
+        format: count,
+    };
+    line_charts(&[
+        LineChart {
+            title: "Time in the guild per publish".into(),
+            x,
+            y: Axis {
+                label: "time in the guild, median (log scale)",
+                log: true,
+                format: tick_ns,
+            },
+            series: times,
+        },
+        LineChart {
+            title: "Bytes between nodes per publish".into(),
+            x,
+            y: Axis {
+                label: "bytes (log scale)",
+                log: true,
+                format: bytes_text,
+            },
+            series: bytes,
+        },
+    ])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_tiny_run_produces_every_required_key() {
+        let params = Params::resolve(
+            PARAMS,
+            crate::common::params::Scale::Quick,
+            &[
+                ("members".into(), 200),
+                ("publishes".into(), 3),
+                ("sweep_max".into(), 100),
+                ("sweep_publishes".into(), 2),
+            ],
+        )
+        .unwrap();
+        let outcome = FanoutScenario.run(&params, &Progress::hidden()).unwrap();
+        for key in [
+            "naive",
+            "manifold",
+            "manifold_pack_once",
+            "manifold_offload",
+            "relay",
+        ] {
+            let s = &outcome.figures["strategies"][key];
+            for figure in [
+                "guild_publish_ns",
+                "delivery_p50_ns",
+                "delivery_p99_ns",
+                "cross_node_messages",
+                "cross_node_bytes",
+            ] {
+                assert!(s[figure].as_f64().unwrap() > 0.0, "{key}.{figure}");
+            }
+            // 3 publishes one at a time and 3 back to back, to 200 members.
+            assert_eq!(s["delivered"], json!(1200), "{key}");
+            assert_eq!(s["order_violations"], json!(0), "{key}");
+        }
+        assert_eq!(
+            outcome.figures["strategies"]["manifold"]["cross_node_messages"],
+            json!(4.0)
+        );
+        assert!(outcome.figures["ratios"]["guild_publish"].as_f64().unwrap() > 0.0);
+        assert!(outcome.table.contains("the bar"));
+        assert!(outcome.svg.starts_with("<svg"));
+    }
+}

@@ -1,0 +1,75 @@
+//! Every lab and every scenario, in book order: the one list `workbook`, the book and CI read.
+//!
+//! Adding a bottleneck means adding its folder (`src/<bottleneck>/`) and its entries here;
+//! `ci/registry` fails when a folder under `labs/` or `solutions/` is not registered. The full
+//! list of files is in the book's appendix "Adding a lab".
+
+use crate::common::lab::Lab;
+use crate::common::scenario::Scenario;
+
+/// Every lab, in book order.
+pub const LABS: &[Lab] = &[
+    crate::fanout::lab::LAB,
+    crate::ring::lab::LAB,
+    crate::semaphore::lab::LAB,
+];
+
+/// Every scenario `workbook reproduce` knows, in book order.
+pub const SCENARIOS: &[&dyn Scenario] = &[
+    &crate::send_cost::SendCost,
+    &crate::fanout::FanoutScenario,
+    &crate::ring::RingStorm,
+    &crate::semaphore::stampede::Stampede,
+    &crate::semaphore::stampede::Outage,
+];
+
+/// Every threshold, by bottleneck and name, for CI and `workbook registry`.
+pub fn thresholds() -> serde_json::Value {
+    use crate::{fanout::bars as f, ring::bars as r, semaphore::bars as s, send_cost::bars as c};
+    serde_json::json!({
+        "send_cost": {
+            "instructions_remote_over_local": c::INSTRUCTIONS_REMOTE_OVER_LOCAL,
+        },
+        "fanout": {
+            "naive_over_manifold": f::NAIVE_OVER_MANIFOLD,
+            "naive_over_offload": f::NAIVE_OVER_OFFLOAD,
+            "naive_over_relay": f::NAIVE_OVER_RELAY,
+            "bytes_naive_over_manifold": f::BYTES_NAIVE_OVER_MANIFOLD,
+            "bytes_naive_over_relay": f::BYTES_NAIVE_OVER_RELAY,
+            "instructions_naive_over_manifold": f::INSTRUCTIONS_NAIVE_OVER_MANIFOLD,
+            "instructions_manifold_over_relay": f::INSTRUCTIONS_MANIFOLD_OVER_RELAY,
+        },
+        "ring": {
+            "copy_out_over_fastglobal": r::COPY_OUT_OVER_FASTGLOBAL,
+            "actor_over_fastglobal": r::ACTOR_OVER_FASTGLOBAL,
+            "cached_over_raw": r::CACHED_OVER_RAW,
+            "update_ns": r::UPDATE_NS,
+        },
+        "semaphore": {
+            "time_to_all_served_over_ideal": s::TIME_TO_ALL_SERVED_OVER_IDEAL,
+            "semaphore_over_bare_pair": s::SEMAPHORE_OVER_BARE_PAIR,
+            "process_over_semaphore": s::PROCESS_OVER_SEMAPHORE,
+            "instructions_semaphore_over_bare_pair": s::INSTRUCTIONS_SEMAPHORE_OVER_BARE_PAIR,
+            "instructions_process_over_semaphore": s::INSTRUCTIONS_PROCESS_OVER_SEMAPHORE,
+        },
+    })
+}
+
+/// The registry as JSON: labs (name, crates, file, chapter), scenarios, thresholds.
+pub fn describe() -> serde_json::Value {
+    let labs: Vec<_> = LABS
+        .iter()
+        .map(|lab| {
+            serde_json::json!({
+                "name": lab.name,
+                "crate": lab.crate_name(),
+                "solution": lab.solution_crate(),
+                "file": lab.file,
+                "chapter": lab.chapter,
+                "hints": lab.hint_list().len(),
+            })
+        })
+        .collect();
+    let scenarios: Vec<_> = SCENARIOS.iter().map(|s| s.name()).collect();
+    serde_json::json!({ "labs": labs, "scenarios": scenarios, "thresholds": thresholds() })
+}

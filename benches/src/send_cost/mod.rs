@@ -1,0 +1,383 @@
+//! Scenario `send-cost` (chapter 1, "What a message costs").
+//!
+//! The blog's fanout story starts from one measurement: a `send/2` inside a busy guild process
+//! costs 30–70 µs of wall clock, so a publish to 30,000 sessions takes 0.9–2.1 s. This scenario
+//! measures the Rust counterparts: one send into each kind of channel, one send through the
+//! cluster (local, and remote with encode, link and decode), and the consequence: one process
+//! sending an event to 30,000 processes one by one.
+
+pub mod bars;
+pub mod event;
+pub mod rigs;
+
+use serde_json::{Map, Value, json};
+
+use crate::common::params::{ParamSpec, Params, group_digits};
+use crate::common::plot::{Bar, Panel, bar_panels};
+use crate::common::report::{human_ns, markdown_table, tick_ns};
+use crate::common::scenario::{Check, Outcome, Progress, Scenario};
+use crate::common::stats::{median, nanos};
+use crate::send_cost::rigs::{OneByOne, all_rigs};
+
+/// The blog's figures: a send costs 30–70 µs; a publish to 30,000 sessions 0.9–2.1 s.
+const BLOG_PER_SEND_US: [f64; 2] = [30.0, 70.0];
+const BLOG_PUBLISH_30K_S: [f64; 2] = [0.9, 2.1];
+
+/// The `send-cost` scenario.
+pub struct SendCost;
+
+const PARAMS: &[ParamSpec] = &[
+    ParamSpec {
+        name: "sends",
+        about: "messages per timed batch, for each channel",
+        min: 1,
+        max: 10_000_000,
+        at: [20_000, 200_000, 1_000_000],
+    },
+    ParamSpec {
+        name: "rounds",
+        about: "timed batches (and publishes) per measurement; the median is reported",
+        min: 1,
+        max: 1_000,
+        at: [3, 11, 31],
+    },
+    ParamSpec {
+        name: "members",
+        about: "processes the one-by-one publish sends to (the blog's guild had 30,000)",
+        min: 1,
+        max: 10_000_000,
+        at: [30_000, 30_000, 30_000],
+    },
+];
+
+/// Display names of the rigs, by key, in table order.
+const RIG_NAMES: &[(&str, &str)] = &[
+    ("tokio_unbounded", "tokio mpsc, unbounded"),
+    ("tokio_bounded", "tokio mpsc, bounded (1,024)"),
+    ("crossbeam", "crossbeam-channel, unbounded"),
+    ("std_mpsc", "std mpsc"),
+    ("cluster_local", "cluster send, same node"),
+    ("cluster_remote", "cluster send, other node"),
+];
+
+/// Median, minimum and maximum of a set of timings, in ns.
+#[derive(Clone, Copy, Debug)]
+struct Spread {
+    median: f64,
+    min: f64,
+    max: f64,
+}
+
+impl Spread {
+    fn of(samples: Vec<f64>) -> Spread {
+        let (min, max) = samples
+            .iter()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &s| {
+                (lo.min(s), hi.max(s))
+            });
+        Spread {
+            median: median(samples),
+            min,
+            max,
+        }
+    }
+}
+
+impl Scenario for SendCost {
+    fn name(&self) -> &'static str {
+        "send-cost"
+    }
+
+    fn title(&self) -> &'static str {
+        "What one message costs, and one event to 30,000 processes sent one by one"
+    }
+
+    fn params(&self) -> &'static [ParamSpec] {
+        PARAMS
+    }
+
+    fn memory_bytes(&self, params: &Params) -> u64 {
+        // Two guilds' members (a task and a mailbox each, ~4 KiB generously), a batch of queued
+        // events per channel, and the runtimes.
+        params.get("members") * 2 * 4096 + params.get("sends") * 64 * 6 + (256 << 20)
+    }
+
+    fn run(&self, params: &Params, progress: &Progress) -> Result<Outcome, String> {
+        let (sends, rounds, members) = (
+            params.get("sends"),
+            params.count("rounds"),
+            params.count("members"),
+        );
+        progress.steps(RIG_NAMES.len() as u64 + 2);
+
+        let mut per_send = Vec::new();
+        for mut rig in all_rigs().map_err(|e| format!("could not start a runtime: {e}"))? {
+            progress.step(rig.key());
+            rig.send_batch(sends.div_ceil(10))?; // warm up: allocate, wake threads
+            let mut samples = Vec::with_capacity(rounds);
+            for _ in 0..rounds {
+                samples.push(rig.send_batch(sends)?.as_nanos() as f64 / sends as f64);
+            }
+            per_send.push((rig.key(), Spread::of(samples)));
+            progress.done();
+        }
+
+        let mut publishes = Vec::new();
+        for (key, remote) in [("cluster_local", false), ("cluster_remote", true)] {
+            progress.step(&format!(
+                "one by one to {} members, {key}",
+                group_digits(members as u64)
+            ));
+            let mut guild = OneByOne::new(members, remote)
+                .map_err(|e| format!("could not start a cluster: {e}"))?;
+            guild.publish()?; // warm up
+            let (mut in_guild, mut delivered) = (Vec::new(), Vec::new());
+            for _ in 0..rounds {
+                let (spent, done) = guild.publish()?;
+                in_guild.push(nanos(spent));
+                delivered.push(nanos(done));
+            }
+            publishes.push((key, Spread::of(in_guild), Spread::of(delivered)));
+            progress.done();
+        }
+
+        let figures = figures(&per_send, &publishes);
+        let table = table(&per_send, &publishes, rounds, members);
+        let svg = plot(&per_send, &publishes, members)?;
+        let blog = json!({ "per_send_us": BLOG_PER_SEND_US, "publish_30k_s": BLOG_PUBLISH_30K_S });
+        let remote_over_local = figures["ratios"]["remote_over_local_send"]
+            .as_f64()
+            .unwrap_or(f64::NAN);
+        let checks = vec![Check::that(
+            "a send to another node costs the sender more than a local push (encode + link)",
+            format!("{remote_over_local:.1}× a local send"),
+            remote_over_local > 1.0,
+        )];
+        Ok(Outcome {
+            figures,
+            blog,
+            table,
+            svg,
+            checks,
+        })
+    }
+}
+
+type Publishes<'a> = [(&'a str, Spread, Spread)];
+
+fn figures(per_send: &[(&str, Spread)], publishes: &Publishes<'_>) -> Map<String, Value> {
+    let pick = |f: fn(&Spread) -> f64| -> Value {
+        per_send
+            .iter()
+            .map(|(key, s)| ((*key).to_owned(), json!(f(s))))
+            .collect::<Map<_, _>>()
+            .into()
+    };
+    let publish = |f: fn(&(&str, Spread, Spread)) -> f64| -> Value {
+        publishes
+            .iter()
+            .map(|p| (p.0.to_owned(), json!(f(p))))
+            .collect::<Map<_, _>>()
+            .into()
+    };
+    let send_median = |key: &str| {
+        per_send
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map_or(f64::NAN, |(_, s)| s.median)
+    };
+    let local_publish = publishes
+        .iter()
+        .find(|p| p.0 == "cluster_local")
+        .map_or(f64::NAN, |p| p.1.median);
+    let mut figures = Map::new();
+    figures.insert("per_send_ns".into(), pick(|s| s.median));
+    figures.insert("per_send_ns_min".into(), pick(|s| s.min));
+    figures.insert("per_send_ns_max".into(), pick(|s| s.max));
+    figures.insert("one_by_one_30k_ns".into(), publish(|p| p.1.median));
+    figures.insert(
+        "one_by_one_30k_delivered_ns".into(),
+        publish(|p| p.2.median),
+    );
+    figures.insert(
+        "ratios".into(),
+        json!({
+            "remote_over_local_send": send_median("cluster_remote") / send_median("cluster_local"),
+            "blog_send_low_over_cluster_local": BLOG_PER_SEND_US[0] * 1e3 / send_median("cluster_local"),
+            "blog_send_low_over_cluster_remote": BLOG_PER_SEND_US[0] * 1e3 / send_median("cluster_remote"),
+            "blog_publish_low_over_cluster_local": BLOG_PUBLISH_30K_S[0] * 1e9 / local_publish,
+        }),
+    );
+    figures
+}
+
+fn table(
+    per_send: &[(&str, Spread)],
+    publishes: &Publishes<'_>,
+    rounds: usize,
+    members: usize,
+) -> String {
+    let blog_send = format!(
+        "{}–{} µs (`send/2` in a busy guild)",
+        BLOG_PER_SEND_US[0], BLOG_PER_SEND_US[1]
+    );
+    let blog_publish = format!(
+        "{}–{} s (30,000 sessions)",
+        BLOG_PUBLISH_30K_S[0], BLOG_PUBLISH_30K_S[1]
+    );
+    let mut rows: Vec<Vec<String>> = per_send
+        .iter()
+        .map(|(key, s)| {
+            let blog = if key.starts_with("cluster") {
+                blog_send.clone()
+            } else {
+                "—".into()
+            };
+            vec![
+                format!("one send: {}", rig_name(key)),
+                human_ns(s.median),
+                range(s),
+                blog,
+            ]
+        })
+        .collect();
+    let members = group_digits(members as u64);
+    for (key, in_guild, delivered) in publishes {
+        let place = if *key == "cluster_local" {
+            "same node"
+        } else {
+            "other node"
+        };
+        rows.push(vec![
+            format!("one event to {members} processes, one by one, {place}: time in the sender"),
+            human_ns(in_guild.median),
+            range(in_guild),
+            blog_publish.clone(),
+        ]);
+        rows.push(vec![
+            format!("… until the last of the {members} has it"),
+            human_ns(delivered.median),
+            range(delivered),
+            "—".into(),
+        ]);
+    }
+    let header = [
+        "what",
+        &format!("this machine (median of {rounds})"),
+        "min – max",
+        "BEAM, from the blog",
+    ];
+    markdown_table(&header, &rows)
+}
+
+fn range(spread: &Spread) -> String {
+    format!("{} – {}", human_ns(spread.min), human_ns(spread.max))
+}
+
+fn rig_name(key: &str) -> &'static str {
+    RIG_NAMES
+        .iter()
+        .find(|(k, _)| *k == key)
+        .map_or("?", |(_, name)| name)
+}
+
+fn plot(
+    per_send: &[(&str, Spread)],
+    publishes: &Publishes<'_>,
+    members: usize,
+) -> Result<String, String> {
+    let mut sends: Vec<Bar> = per_send
+        .iter()
+        .map(|(key, s)| Bar::measured(rig_name(key), s.median))
+        .collect();
+    sends.push(Bar::blog(
+        "BEAM send/2",
+        BLOG_PER_SEND_US[0] * 1e3,
+        BLOG_PER_SEND_US[1] * 1e3,
+    ));
+    let mut publish: Vec<Bar> = Vec::new();
+    for (key, in_guild, delivered) in publishes {
+        let place = if *key == "cluster_local" {
+            "same node"
+        } else {
+            "other node"
+        };
+        publish.push(Bar::measured(
+            format!("{place}, in the sender"),
+            in_guild.median,
+        ));
+        publish.push(Bar::measured(
+            format!("{place}, until all have it"),
+            delivered.median,
+        ));
+    }
+    publish.push(Bar::blog(
+        "BEAM guild publish",
+        BLOG_PUBLISH_30K_S[0] * 1e9,
+        BLOG_PUBLISH_30K_S[1] * 1e9,
+    ));
+    bar_panels(&[
+        Panel {
+            title: "One send".into(),
+            axis: "time per send (log scale)".into(),
+            bars: sends,
+            format: human_ns,
+            tick: tick_ns,
+        },
+        Panel {
+            title: format!(
+                "One event to {} processes, one by one",
+                group_digits(members as u64)
+            ),
+            axis: "time per publish (log scale)".into(),
+            bars: publish,
+            format: human_ns,
+            tick: tick_ns,
+        },
+    ])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spread_takes_the_median() {
+        let odd = Spread::of(vec![5.0, 1.0, 3.0]);
+        assert_eq!((odd.median, odd.min, odd.max), (3.0, 1.0, 5.0));
+        assert_eq!(Spread::of(vec![4.0, 1.0, 3.0, 2.0]).median, 2.5);
+    }
+
+    #[test]
+    fn a_tiny_run_produces_every_required_key() {
+        let params = Params::resolve(
+            PARAMS,
+            crate::common::params::Scale::Quick,
+            &[
+                ("sends".into(), 200),
+                ("rounds".into(), 1),
+                ("members".into(), 50),
+            ],
+        )
+        .unwrap();
+        let outcome = SendCost.run(&params, &Progress::hidden()).unwrap();
+        for key in [
+            "tokio_unbounded",
+            "tokio_bounded",
+            "crossbeam",
+            "std_mpsc",
+            "cluster_local",
+            "cluster_remote",
+        ] {
+            let value = outcome.figures["per_send_ns"][key].as_f64().unwrap();
+            assert!(value > 0.0, "per_send_ns.{key} = {value}");
+        }
+        for key in ["cluster_local", "cluster_remote"] {
+            assert!(outcome.figures["one_by_one_30k_ns"][key].as_f64().unwrap() > 0.0);
+        }
+        assert_eq!(outcome.blog["per_send_us"], json!([30.0, 70.0]));
+        assert_eq!(outcome.blog["publish_30k_s"], json!([0.9, 2.1]));
+        assert!(outcome.table.contains("one send: cluster send, other node"));
+        assert!(outcome.svg.starts_with("<svg"), "not an SVG document");
+    }
+}
