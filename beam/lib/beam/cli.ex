@@ -29,7 +29,7 @@ defmodule Beam.CLI do
   @flags %{
     send_cost: [
       {:peers, :string, nil, nil},
-      {:messages, :integer, 1_000_000, 100_000},
+      {:messages, :integer, 300_000, 50_000},
       {:receivers, :integer, 30_000, 30_000},
       {:rounds, :integer, 5, 3},
       {:payload_bytes, :integer, 256, 256}
@@ -37,17 +37,18 @@ defmodule Beam.CLI do
     fanout: [
       {:peers, :string, "4", "4"},
       {:members, :integer, 30_000, 3_000},
-      {:publishes, :integer, 50, 20},
+      {:publishes, :integer, 30, 20},
+      {:isolated, :integer, 5, 3},
       {:payload_bytes, :integer, 256, 256},
       {:strategies, :string, "naive,manifold", "naive,manifold"},
       {:timeout_s, :integer, 120, 60}
     ],
     ring: [
-      {:sessions, :integer, 500_000, 50_000},
+      {:sessions, :integer, 500_000, 20_000},
       {:lookups, :integer, 5, 5},
       {:nodes, :integer, 10, 10},
       {:replicas, :integer, 512, 512},
-      {:ets_sessions, :integer, 2_000, 200},
+      {:ets_sessions, :integer, 2_000, 100},
       {:strategies, :string, "genserver,ets,fastglobal,persistent_term",
        "genserver,ets,fastglobal,persistent_term"}
     ],
@@ -65,6 +66,13 @@ defmodule Beam.CLI do
   @doc "Runs a scenario from command-line arguments, prints its JSON, and halts the VM."
   def main(argv) do
     setup_io()
+
+    # SIGTERM would otherwise stop the VM gracefully and exit 0 with nothing printed.
+    System.trap_signal(:sigterm, fn ->
+      IO.puts(:stderr, "beam: error: interrupted by SIGTERM")
+      System.halt(143)
+    end)
+
     t0 = :erlang.monotonic_time(:nanosecond)
 
     status =
@@ -79,7 +87,9 @@ defmodule Beam.CLI do
             0
 
           [name | rest] ->
-            scenario = Map.get(@scenarios, name) || usage_error("unknown scenario #{inspect(name)}")
+            scenario =
+              Map.get(@scenarios, name) || usage_error("unknown scenario #{inspect(name)}")
+
             opts = parse(scenario, rest)
             result = run(scenario, opts)
             wall_ns = :erlang.monotonic_time(:nanosecond) - t0
@@ -107,7 +117,10 @@ defmodule Beam.CLI do
 
         e ->
           IO.puts(:stderr, "beam: error: " <> one_line(Exception.message(e)))
-          if System.get_env("BEAM_DEBUG"), do: IO.puts(:stderr, Exception.format(:error, e, __STACKTRACE__))
+
+          if System.get_env("BEAM_DEBUG"),
+            do: IO.puts(:stderr, Exception.format(:error, e, __STACKTRACE__))
+
           1
       catch
         kind, reason ->
@@ -149,7 +162,8 @@ defmodule Beam.CLI do
 
   @doc "A progress line on stderr."
   def progress(msg) do
-    IO.puts(:stderr, "[beam #{Time.utc_now() |> Time.truncate(:millisecond)}] #{msg}")
+    if Application.get_env(:beam, :progress, true),
+      do: IO.puts(:stderr, "[beam #{Time.utc_now() |> Time.truncate(:millisecond)}] #{msg}")
   end
 
   # ---- arguments ---------------------------------------------------------------------------
@@ -198,6 +212,7 @@ defmodule Beam.CLI do
 
             _ ->
               names = spec |> String.split(",", trim: true) |> Enum.map(&String.trim/1)
+
               unless Enum.all?(names, &String.contains?(&1, "@")),
                 do: usage_error("--peers takes a count or names like a@host1,b@host2")
 
@@ -231,8 +246,9 @@ defmodule Beam.CLI do
         do: Keyword.put(opts, :contenders, System.schedulers_online()),
         else: opts
 
-    for {k, v} <- opts, is_integer(v) and v < 1 and k != :host,
-        do: usage_error("--#{String.replace(to_string(k), "_", "-")} must be at least 1")
+    for {k, v} <- opts,
+        is_integer(v) and v < if(k == :isolated, do: 0, else: 1),
+        do: usage_error("--#{String.replace(to_string(k), "_", "-")} is too small: #{v}")
 
     domain =
       case opts[:name_domain] do
@@ -252,7 +268,10 @@ defmodule Beam.CLI do
 
   defp default_domain(names) do
     hosts = for n <- names, do: n |> String.split("@") |> List.last()
-    if Enum.all?(hosts, &(not String.contains?(&1, [".", ":"]))), do: :shortnames, else: :longnames
+
+    if Enum.all?(hosts, &(not String.contains?(&1, [".", ":"]))),
+      do: :shortnames,
+      else: :longnames
   end
 
   defp strategies(:fanout), do: Beam.Fanout.strategies()

@@ -7,9 +7,9 @@ defmodule Beam.Cluster do
     random cookie per run (or `BEAM_COOKIE` when it must join nodes started by hand).
   * Peers are started with `:peer`: each is its own OS process (`erl`), distributed Erlang
     over loopback TCP. The control connection is the peer's standard input/output, so a peer
-    halts by itself when its controller goes away for any reason, `kill -9` included. The
-    cookie reaches a peer through its environment (`ERL_AFLAGS`), never its command line,
-    so `ps` does not show it.
+    halts by itself when its controller goes away for any reason, `kill -9` included. A peer
+    boots without distribution; its distribution is started and its cookie set over that
+    pipe, so the cookie is in no command line or environment (`ps` does not show it).
   * Or the caller names existing nodes (`--peers a@host1,b@host2`): we connect to them and
     ship our modules to them; everything we spawn there hangs off one "host" process per node
     that dies when our controlling process does (see `Beam.Remote`).
@@ -115,7 +115,12 @@ defmodule Beam.Cluster do
 
       {:error, _} ->
         epmd = System.find_executable("epmd") || raise "epmd not found on PATH"
-        args = if interface in ["0.0.0.0", "::"], do: ["-daemon"], else: ["-daemon", "-address", interface]
+
+        args =
+          if interface in ["0.0.0.0", "::"],
+            do: ["-daemon"],
+            else: ["-daemon", "-address", interface]
+
         {_, 0} = System.cmd(epmd, args, stderr_to_stdout: true)
         wait_epmd(50)
     end
@@ -125,8 +130,12 @@ defmodule Beam.Cluster do
 
   defp wait_epmd(n) do
     case :erl_epmd.names() do
-      {:ok, _} -> :ok
-      _ -> Process.sleep(20) && wait_epmd(n - 1)
+      {:ok, _} ->
+        :ok
+
+      _ ->
+        Process.sleep(20)
+        wait_epmd(n - 1)
     end
   end
 
@@ -167,7 +176,7 @@ defmodule Beam.Cluster do
     ip = parse_ip!(interface)
     [_, host] = node() |> Atom.to_string() |> String.split("@", parts: 2)
     longnames = :net_kernel.longnames()
-    cookie = Atom.to_charlist(Node.get_cookie())
+    cookie = Node.get_cookie()
     elixir_paths = for app <- [:elixir, :logger], do: :code.lib_dir(app, :ebin)
 
     args =
@@ -176,33 +185,40 @@ defmodule Beam.Cluster do
         Keyword.get(opts, :extra_args, []) ++
         Enum.flat_map(elixir_paths, &[~c"-pa", &1])
 
-    env = [
-      {~c"ERL_AFLAGS", ~c"-setcookie " ++ cookie},
-      {~c"ERL_EPMD_ADDRESS", String.to_charlist(interface)},
-      {~c"ERL_ZFLAGS", ~c""},
-      {~c"ERL_FLAGS", ~c""}
-    ]
+    env = [{~c"ERL_EPMD_ADDRESS", String.to_charlist(interface)}]
+    domain = if longnames, do: :longnames, else: :shortnames
 
     # Started from short-lived tasks with :peer.start (not start_link) so the peers outlive
     # the tasks; they still die with this VM (their control channel is our pipe to them).
+    # A peer boots without distribution; over that pipe we then start its distribution and
+    # give it the cookie, so the cookie never appears in its command line or environment
+    # (erlexec turns ERL_AFLAGS into command-line arguments, visible in /proc/PID/cmdline).
     peers =
       1..count
       |> Enum.map(fn i ->
         Task.async(fn ->
-          name = :"beam-peer-#{run_id()}-#{i}"
+          name = :"beam-peer-#{run_id()}-#{i}@#{host}"
 
-          {:ok, pid, node} =
+          {:ok, pid, _nonode} =
             :peer.start(%{
-              name: name,
-              host: String.to_charlist(host),
-              longnames: longnames,
               connection: :standard_io,
               args: args,
               env: env,
               wait_boot: 30_000
             })
 
-          %{node: node, pid: pid, started: true}
+          try do
+            {:ok, _} =
+              :peer.call(pid, :net_kernel, :start, [name, %{name_domain: domain}], 30_000)
+
+            true = :peer.call(pid, :erlang, :set_cookie, [cookie], 10_000)
+            %{node: name, pid: pid, started: true}
+          catch
+            kind, reason ->
+              :peer.stop(pid)
+
+              raise "could not start distribution on peer #{name}: #{Exception.format_banner(kind, reason)}"
+          end
         end)
       end)
       |> Task.await_many(60_000)

@@ -3,7 +3,8 @@ defmodule Beam.Fanout do
   Message fanout, the blog's first bottleneck, on real nodes: one guild process on the
   controlling node; its `members` session processes spread over the peer nodes (each peer
   its own OS process, distributed Erlang over loopback TCP); `publishes` events of
-  `payload_bytes` published back to back. Two strategies:
+  `payload_bytes` published back to back, then `isolated` events one at a time. Two
+  strategies:
 
   * `naive`: the guild does one `send/2` per member (the blog's "before").
   * `manifold`: the guild calls `Beam.Manifold.send/2`: one message per node to that node's
@@ -12,14 +13,26 @@ defmodule Beam.Fanout do
   Figures per strategy:
   * `guild_publish_p50_ns`, `guild_publish_ns`: the guild's own time per publish (median and
     mean over the run), i.e. how long the guild is busy and cannot do anything else;
-  * `delivery_p50_ns`, `delivery_p99_ns`: from the publish's timestamp (taken by the guild
-    as the publish starts) to a member's receive, corrected for each node's clock offset
-    (Erlang monotonic time starts anywhere on every VM); from a histogram with 16 buckets per
-    power of two (+-2.2 %);
-  * `cross_node_messages`, `cross_node_bytes`: per publish, from the controller's side of the
-    distribution connections (`:inet.getstat/2` `send_cnt`/`send_oct` on each
-    `:erlang.system_info(:dist_ctrl)` port), after subtracting the idle rate measured just
-    before (ticks);
+  * `delivery_p50_ns`, `delivery_p99_ns`: over the back-to-back publishes, from the publish's
+    timestamp (taken by the guild as the publish starts) to a member's receive, corrected for
+    each node's clock offset (Erlang monotonic time starts anywhere on every VM); from a
+    histogram with 16 buckets per power of two (+-2.2 %). Back to back, this includes the
+    backlog: whichever side is the bottleneck (the guild for naive, the session nodes'
+    workers for Manifold) queues the later events;
+  * `delivery_isolated_p50_ns`, `delivery_isolated_p99_ns`: then `isolated` more publishes,
+    each one only after the previous reached every member: latency without a backlog;
+  * `cross_node_messages`, `cross_node_bytes`: per back-to-back publish, from the
+    controller's side of the distribution connections (`:inet.getstat/2`
+    `send_cnt`/`send_oct` on each `:erlang.system_info(:dist_ctrl)` port), after subtracting
+    the idle rate measured just before (ticks). `send_cnt` counts writes to the connection:
+    one per message, but one per 64 KiB fragment of a larger message (OTP 22+ fragments big
+    distribution messages), so Manifold's per-node message, which carries that node's pid
+    list, counts twice once it passes 64 KiB (about 4,300 pids). `cross_node_erlang_messages`
+    is the count of Erlang messages handed to the distribution, by construction;
+  * `busy_dist_port_suspensions`: how many times the guild was suspended during the
+    back-to-back publishes because a distribution connection's buffer was full
+    (`:erlang.system_monitor/2` `busy_dist_port`): the blog's "Erlang de-scheduling the
+    calling process";
   * `delivered`, `order_violations`: every member checks that each guild's sequence numbers
     arrive as 1, 2, 3, ... (a gap, repeat or reorder is a violation) and reports at the end.
   """
@@ -51,6 +64,7 @@ defmodule Beam.Fanout do
     payload_bytes = Keyword.get(opts, :payload_bytes, 256)
     strategies = Keyword.get(opts, :strategies, @strategies)
     timeout_ms = Keyword.get(opts, :timeout_ms, 120_000)
+    isolated = Keyword.get(opts, :isolated, 5)
 
     hosts = Enum.map(nodes, &Remote.start/1)
 
@@ -72,7 +86,17 @@ defmodule Beam.Fanout do
           )
 
           r =
-            one_strategy(strategy, nodes, hosts, offsets, members, publishes, payload, timeout_ms)
+            one_strategy(
+              strategy,
+              nodes,
+              hosts,
+              offsets,
+              members,
+              publishes,
+              isolated,
+              payload,
+              timeout_ms
+            )
 
           {strategy, r}
         end
@@ -81,6 +105,7 @@ defmodule Beam.Fanout do
         members: members,
         session_nodes: length(nodes),
         publishes: publishes,
+        isolated_publishes: isolated,
         payload_bytes: payload_bytes,
         workers_per_node: workers,
         clock_uncertainty_ns: offsets |> Enum.map(&elem(&1, 1)) |> Enum.max(),
@@ -91,57 +116,85 @@ defmodule Beam.Fanout do
     end
   end
 
-  defp one_strategy(strategy, nodes, hosts, offsets, members, publishes, payload, timeout_ms) do
+  defp one_strategy(
+         strategy,
+         nodes,
+         hosts,
+         offsets,
+         members,
+         publishes,
+         isolated,
+         payload,
+         timeout_ms
+       ) do
     guild_id = :erlang.unique_integer([:positive])
     driver = self()
     counts = split(members, length(hosts))
 
     per_node =
       for {{host, {offset, _}}, count} <- Enum.zip(Enum.zip(hosts, offsets), counts) do
-        Remote.call(host, __MODULE__, :spawn_members, [count, guild_id, publishes, offset, driver])
+        Remote.call(host, __MODULE__, :spawn_members, [count, guild_id, publishes, offset])
       end
 
+    watchers = Enum.map(per_node, &elem(&1, 0))
     # Interleave the nodes' members, as a real guild's member list would be.
-    member_pids = interleave(per_node)
+    member_pids = per_node |> Enum.map(&elem(&1, 1)) |> interleave()
 
     try do
       guild = spawn_link(fn -> guild(strategy, member_pids, payload, guild_id) end)
 
-      # Idle rate of the distribution connections (ticks and the like), to subtract.
+      # Phase 1: `publishes` events back to back. The guild's time per publish, the
+      # distribution traffic, and the delivery latency under that load.
       {ic0, io0} = Cluster.dist_sent(nodes)
       Process.sleep(100)
       {ic1, io1} = Cluster.dist_sent(nodes)
       idle_window = 100_000_000
 
+      watch(watchers, counts, publishes)
       {c0, o0} = Cluster.dist_sent(nodes)
+      # Count how often the guild is suspended because a distribution buffer is full (the
+      # "de-scheduling" of the blog): the runtime tells a system monitor each time.
+      old_monitor = :erlang.system_monitor(driver, [:busy_dist_port])
       t0 = :erlang.monotonic_time(:nanosecond)
-      send(guild, {:publish, publishes, driver})
-
-      durations =
-        receive do
-          {:published, ^guild, d} -> d
-        after
-          timeout_ms -> raise "fanout #{strategy}: the guild did not finish publishing"
-        end
-
+      send(guild, {:publish, 1, publishes, driver})
+      durations = await_guild(guild, strategy, timeout_ms)
+      restore_monitor(old_monitor)
+      busy = count_busy(guild, 0)
       complete = wait_nodes(length(hosts), :erlang.monotonic_time(:millisecond) + timeout_ms)
       t1 = :erlang.monotonic_time(:nanosecond)
       {c1, o1} = Cluster.dist_sent(nodes)
-      Process.unlink(guild)
-      Process.exit(guild, :kill)
 
       window = t1 - t0
       msgs = c1 - c0 - (ic1 - ic0) * window / idle_window
       bytes = o1 - o0 - (io1 - io0) * window / idle_window
 
-      unless complete,
+      # Phase 2: `isolated` more events, each published only once the previous one has
+      # reached every member: delivery latency without a backlog.
+      complete2 =
+        Enum.reduce(1..isolated//1, complete, fn k, ok ->
+          seq = publishes + k
+          watch(watchers, counts, seq)
+          send(guild, {:publish, seq, seq, driver})
+          await_guild(guild, strategy, timeout_ms)
+          ok and wait_nodes(length(hosts), :erlang.monotonic_time(:millisecond) + timeout_ms)
+        end)
+
+      Process.unlink(guild)
+      Process.exit(guild, :kill)
+
+      unless complete2,
         do: Beam.CLI.progress("fanout #{strategy}: WARNING: not every member got every event")
 
-      reports = Enum.map(hosts, &Remote.call(&1, __MODULE__, :collect, [], timeout_ms))
-      delivered = reports |> Enum.map(& &1.delivered) |> Enum.sum()
-      violations = reports |> Enum.map(& &1.violations) |> Enum.sum()
-      incomplete = reports |> Enum.map(& &1.incomplete) |> Enum.sum()
-      hist = reports |> Enum.map(& &1.hist) |> Enum.reduce(%{}, &Stats.hist_merge/2)
+      total = publishes + isolated
+      reports = Enum.map(hosts, &Remote.call(&1, __MODULE__, :collect, [total], timeout_ms))
+      sum = fn key -> reports |> Enum.map(&Map.fetch!(&1, key)) |> Enum.sum() end
+
+      merged = fn key ->
+        reports |> Enum.map(&Map.fetch!(&1, key)) |> Enum.reduce(%{}, &Stats.hist_merge/2)
+      end
+
+      hist = merged.(:hist)
+      hist_isolated = merged.(:hist_isolated)
 
       %{
         guild_publish_p50_ns: Stats.median(durations),
@@ -150,17 +203,54 @@ defmodule Beam.Fanout do
         delivery_p50_ns: Stats.hist_percentile(hist, 50),
         delivery_p99_ns: Stats.hist_percentile(hist, 99),
         delivery_max_ns: Stats.hist_percentile(hist, 100),
+        delivery_isolated_p50_ns: Stats.hist_percentile(hist_isolated, 50),
+        delivery_isolated_p99_ns: Stats.hist_percentile(hist_isolated, 99),
         all_delivered_ns: window,
         cross_node_messages: max(msgs, 0) / publishes,
         cross_node_bytes: max(bytes, 0) / publishes,
-        delivered: delivered,
-        expected_deliveries: members * publishes,
-        incomplete_members: incomplete,
-        order_violations: violations
+        cross_node_erlang_messages: erlang_messages(strategy, member_pids),
+        busy_dist_port_suspensions: busy,
+        delivered: sum.(:delivered),
+        expected_deliveries: members * total,
+        incomplete_members: sum.(:incomplete),
+        order_violations: sum.(:violations)
       }
     after
       Enum.each(hosts, &Remote.call(&1, __MODULE__, :stop_members, []))
     end
+  end
+
+  # What each strategy hands to the distribution per publish, counted by us: naive sends one
+  # message per remote member, Manifold one per node.
+  defp erlang_messages(:naive, pids), do: Enum.count(pids, &(node(&1) != node()))
+
+  defp erlang_messages(:manifold, pids),
+    do: pids |> Enum.map(&node/1) |> Enum.uniq() |> Enum.count(&(&1 != node()))
+
+  defp restore_monitor(:undefined), do: :erlang.system_monitor(:undefined)
+  defp restore_monitor({pid, opts}), do: :erlang.system_monitor(pid, opts)
+
+  defp count_busy(guild, n) do
+    receive do
+      {:monitor, ^guild, :busy_dist_port, _} -> count_busy(guild, n + 1)
+    after
+      0 -> n
+    end
+  end
+
+  defp await_guild(guild, strategy, timeout_ms) do
+    receive do
+      {:published, ^guild, d} -> d
+    after
+      timeout_ms -> raise "fanout #{strategy}: the guild did not finish publishing"
+    end
+  end
+
+  # Asks each node's watcher to tell us when its members have received `per_member` events
+  # each (counted on that node, so nothing crosses the network until it is true).
+  defp watch(watchers, counts, per_member) do
+    for {w, count} <- Enum.zip(watchers, counts),
+        do: send(w, {:watch, count * per_member, self()})
   end
 
   defp wait_nodes(0, _deadline), do: true
@@ -183,13 +273,9 @@ defmodule Beam.Fanout do
   end
 
   defp interleave(lists) do
-    lists
-    |> Enum.map(&List.to_tuple/1)
-    |> then(fn tuples ->
-      longest = tuples |> Enum.map(&tuple_size/1) |> Enum.max(fn -> 0 end)
-
-      for i <- 0..(longest - 1)//1, t <- tuples, i < tuple_size(t), do: elem(t, i)
-    end)
+    tuples = Enum.map(lists, &List.to_tuple/1)
+    longest = tuples |> Enum.map(&tuple_size/1) |> Enum.max(fn -> 0 end)
+    for i <- 0..(longest - 1)//1, t <- tuples, i < tuple_size(t), do: elem(t, i)
   end
 
   # ---- the guild ---------------------------------------------------------------------------
@@ -197,17 +283,17 @@ defmodule Beam.Fanout do
   @doc false
   def guild(strategy, members, payload, guild_id) do
     receive do
-      {:publish, n, from} ->
-        durations = publish(strategy, members, payload, guild_id, 1, n, [])
+      {:publish, first, last, from} ->
+        durations = publish(strategy, members, payload, guild_id, first, last, [])
         send(from, {:published, self(), durations})
         guild(strategy, members, payload, guild_id)
     end
   end
 
-  defp publish(_strategy, _members, _payload, _guild_id, seq, n, acc) when seq > n,
+  defp publish(_strategy, _members, _payload, _guild_id, seq, last, acc) when seq > last,
     do: Enum.reverse(acc)
 
-  defp publish(strategy, members, payload, guild_id, seq, n, acc) do
+  defp publish(strategy, members, payload, guild_id, seq, last, acc) do
     t0 = :erlang.monotonic_time(:nanosecond)
     event = {:event, guild_id, seq, t0, payload}
 
@@ -217,7 +303,7 @@ defmodule Beam.Fanout do
     end
 
     d = :erlang.monotonic_time(:nanosecond) - t0
-    publish(strategy, members, payload, guild_id, seq + 1, n, [d | acc])
+    publish(strategy, members, payload, guild_id, seq + 1, last, [d | acc])
   end
 
   defp send_each([pid | pids], event) do
@@ -230,38 +316,49 @@ defmodule Beam.Fanout do
   # ---- on every session node (run inside that node's Beam.Remote host) -------------------
 
   @doc false
-  def spawn_members(count, guild_id, expected, offset, driver) do
-    collector = spawn_link(fn -> collector(count, driver) end)
+  # Members count what they receive in one node-wide counter; a watcher process polls it
+  # locally and tells the driver when a target is reached.
+  def spawn_members(count, guild_id, back_to_back, offset) do
+    counter = :counters.new(1, [:write_concurrency])
+    watcher = spawn_link(fn -> watcher(counter) end)
 
     pids =
       for _ <- 1..count//1 do
         spawn_link(fn ->
           member(%{
             guild: guild_id,
-            expected: expected,
+            back_to_back: back_to_back,
             offset: offset,
-            collector: collector,
+            counter: counter,
             last: 0,
             count: 0,
             violations: 0,
-            hist: Stats.hist_new()
+            hist: Stats.hist_new(),
+            hist_isolated: Stats.hist_new()
           })
         end)
       end
 
-    Process.put(:fanout_members, {collector, pids})
-    Process.put(:fanout_expected, expected)
-    pids
+    Process.put(:fanout_members, {watcher, pids})
+    {watcher, pids}
   end
 
-  defp collector(0, driver) do
-    send(driver, {:fanout_node_done, node()})
-    receive(do: (:never -> :ok))
-  end
-
-  defp collector(n, driver) do
+  defp watcher(counter) do
     receive do
-      :member_done -> collector(n - 1, driver)
+      {:watch, target, driver} -> poll(counter, target, driver)
+    end
+
+    watcher(counter)
+  end
+
+  defp poll(counter, target, driver) do
+    if :counters.get(counter, 1) >= target do
+      send(driver, {:fanout_node_done, node()})
+    else
+      receive do
+      after
+        1 -> poll(counter, target, driver)
+      end
     end
   end
 
@@ -269,39 +366,44 @@ defmodule Beam.Fanout do
     receive do
       {:event, guild, seq, ts, _payload} ->
         latency = :erlang.monotonic_time(:nanosecond) - st.offset - ts
+        :counters.add(st.counter, 1, 1)
         ok = guild == st.guild and seq == st.last + 1
-        count = st.count + 1
-        if count == st.expected, do: send(st.collector, :member_done)
 
-        member(%{
+        st = %{
           st
           | last: max(seq, st.last),
-            count: count,
-            violations: if(ok, do: st.violations, else: st.violations + 1),
-            hist: Stats.hist_add(st.hist, latency)
-        })
+            count: st.count + 1,
+            violations: if(ok, do: st.violations, else: st.violations + 1)
+        }
+
+        if seq <= st.back_to_back do
+          member(%{st | hist: Stats.hist_add(st.hist, latency)})
+        else
+          member(%{st | hist_isolated: Stats.hist_add(st.hist_isolated, latency)})
+        end
 
       {:report, from, ref} ->
-        send(from, {ref, st.count, st.violations, st.hist})
+        send(from, {ref, st.count, st.violations, st.hist, st.hist_isolated})
         member(st)
     end
   end
 
   @doc false
-  def collect do
-    {_collector, pids} = Process.get(:fanout_members)
+  def collect(expected) do
+    {_watcher, pids} = Process.get(:fanout_members)
     ref = make_ref()
     Enum.each(pids, &send(&1, {:report, self(), ref}))
+    acc0 = %{delivered: 0, violations: 0, incomplete: 0, hist: %{}, hist_isolated: %{}}
 
-    Enum.reduce(pids, %{delivered: 0, violations: 0, incomplete: 0, hist: %{}}, fn _, acc ->
+    Enum.reduce(pids, acc0, fn _, acc ->
       receive do
-        {^ref, count, violations, hist} ->
+        {^ref, count, violations, hist, hist_isolated} ->
           %{
-            acc
-            | delivered: acc.delivered + count,
-              violations: acc.violations + violations,
-              incomplete: acc.incomplete + if(count == expected_of(), do: 0, else: 1),
-              hist: Stats.hist_merge(acc.hist, hist)
+            delivered: acc.delivered + count,
+            violations: acc.violations + violations,
+            incomplete: acc.incomplete + if(count == expected, do: 0, else: 1),
+            hist: Stats.hist_merge(acc.hist, hist),
+            hist_isolated: Stats.hist_merge(acc.hist_isolated, hist_isolated)
           }
       after
         30_000 -> raise "a member did not report"
@@ -309,21 +411,18 @@ defmodule Beam.Fanout do
     end)
   end
 
-  defp expected_of, do: Process.get(:fanout_expected)
-
   @doc false
   def stop_members do
-    case Process.get(:fanout_members) do
+    case Process.delete(:fanout_members) do
       nil ->
         :ok
 
-      {collector, pids} ->
-        for pid <- [collector | pids] do
+      {watcher, pids} ->
+        for pid <- [watcher | pids] do
           Process.unlink(pid)
           Process.exit(pid, :kill)
         end
 
-        Process.delete(:fanout_members)
         :ok
     end
   end

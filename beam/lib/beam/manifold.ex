@@ -24,7 +24,9 @@ defmodule Beam.Manifold do
   def send(pids, message) when is_list(pids) do
     pids
     |> group_by_node(%{})
-    |> Enum.each(fn {node, node_pids} -> Partitioner.send({Partitioner, node}, node_pids, message) end)
+    |> Enum.each(fn {node, node_pids} ->
+      Partitioner.send({Partitioner, node}, node_pids, message)
+    end)
   end
 
   def send(pid, message) when is_pid(pid) do

@@ -8,7 +8,7 @@ defmodule Beam.Semaphore do
     the count was already at max; release is `{2, -1, 0, 0}` (decrement, floored at 0).
     It never blocks and never queues.
   * `atomics`: the same with `:atomics.add_get/3`: increment, and undo and refuse when the
-    result is over max.
+    result is over max; release is a compare-and-swap loop that floors at 0.
   * `genserver`: a process owns the count; acquire is a call, release a cast (the
     "coordinating process" the Semaphore's authors rejected as a bottleneck).
 
@@ -64,7 +64,8 @@ defmodule Beam.Semaphore do
     end
   end
 
-  def acquire({:genserver, pid}, name, max), do: GenServer.call(pid, {:acquire, name, max}, :infinity)
+  def acquire({:genserver, pid}, name, max),
+    do: GenServer.call(pid, {:acquire, name, max}, :infinity)
 
   @doc "Leaves."
   def release({:ets_update_counter, t, _}, name) do
@@ -72,12 +73,19 @@ defmodule Beam.Semaphore do
     :ok
   end
 
-  def release({:atomics, ref}, _name) do
-    :atomics.sub(ref, 1, 1)
-    :ok
-  end
+  # Floored at 0 like the ETS version's {2, -1, 0, 0}: a compare-and-swap loop.
+  def release({:atomics, ref}, _name), do: release_atomic(ref, :atomics.get(ref, 1))
 
   def release({:genserver, pid}, name), do: GenServer.cast(pid, {:release, name})
+
+  defp release_atomic(_ref, v) when v <= 0, do: :ok
+
+  defp release_atomic(ref, v) do
+    case :atomics.compare_exchange(ref, 1, v, v - 1) do
+      :ok -> :ok
+      now -> release_atomic(ref, now)
+    end
+  end
 
   @doc "The count now (for tests)."
   def count({:ets_update_counter, t, _}, name) do
@@ -137,7 +145,8 @@ defmodule Beam.Semaphore do
           end
         end
 
-      {Beam.Stats.mean(Enum.map(results, &elem(&1, 0))), results |> Enum.map(&elem(&1, 1)) |> Enum.sum()}
+      {Beam.Stats.mean(Enum.map(results, &elem(&1, 0))),
+       results |> Enum.map(&elem(&1, 1)) |> Enum.sum()}
     after
       close(gate)
     end
@@ -155,30 +164,47 @@ defmodule Beam.Semaphore do
     end
   end
 
-  @doc "The scenario the CLI runs."
+  @doc """
+  The scenario the CLI runs. Each figure is the median of `trials` (5) runs of a fifth of the
+  operations each, because on a shared machine one run can be several times slower than the
+  next (the contended ETS counter especially: a scheduler thread preempted by the OS while it
+  holds the counter's lock stalls the other).
+  """
   def run(opts) do
     ops = Keyword.fetch!(opts, :ops)
     gen_ops = Keyword.fetch!(opts, :genserver_ops)
     max = Keyword.fetch!(opts, :max)
     contenders = Keyword.fetch!(opts, :contenders)
+    trials = Keyword.get(opts, :trials, 5)
 
     results =
       for name <- @names do
-        n = if name == :genserver, do: gen_ops, else: ops
-        Beam.CLI.progress("semaphore: #{name}, #{n} ops alone, then #{contenders} contenders")
-        a = alone(name, n, max)
-        {c, refused} = contended(name, n, max, contenders)
-        {name, a, c, refused}
+        n = max(div(if(name == :genserver, do: gen_ops, else: ops), trials), 1)
+
+        Beam.CLI.progress(
+          "semaphore: #{name}, #{trials} x #{n} ops alone, then with #{contenders} contenders"
+        )
+
+        alone = for _ <- 1..trials, do: alone(name, n, max)
+        contended = for _ <- 1..trials, do: contended(name, n, max, contenders)
+
+        {name, alone, Enum.map(contended, &elem(&1, 0)),
+         contended |> Enum.map(&elem(&1, 1)) |> Enum.sum()}
       end
 
     %{
       gate_ns: %{
+        alone: Map.new(results, fn {n, a, _, _} -> {n, Beam.Stats.median(a)} end),
+        contended: Map.new(results, fn {n, _, c, _} -> {n, Beam.Stats.median(c)} end)
+      },
+      gate_ns_trials: %{
         alone: Map.new(results, fn {n, a, _, _} -> {n, a} end),
         contended: Map.new(results, fn {n, _, c, _} -> {n, c} end)
       },
       refused_contended: Map.new(results, fn {n, _, _, r} -> {n, r} end),
       ops: ops,
       genserver_ops: gen_ops,
+      trials: trials,
       max: max,
       contenders: contenders
     }

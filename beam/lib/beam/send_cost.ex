@@ -42,7 +42,11 @@ defmodule Beam.SendCost do
       per_remote = per_send(remote, messages, payload)
       Beam.CLI.progress("send-cost: one send to each of #{receivers} local processes x #{rounds}")
       obo_local = one_by_one(local, receivers, rounds, payload)
-      Beam.CLI.progress("send-cost: one send to each of #{receivers} remote processes x #{rounds}")
+
+      Beam.CLI.progress(
+        "send-cost: one send to each of #{receivers} remote processes x #{rounds}"
+      )
+
       obo_remote = one_by_one(remote, receivers, rounds, payload)
 
       %{

@@ -14,6 +14,7 @@ defmodule Beam.Stats do
   @doc "Nearest-rank percentile (p in 0..100) of a non-empty list."
   @spec percentile([number], number) :: number
   def percentile([], _p), do: 0
+
   def percentile(xs, p) do
     sorted = Enum.sort(xs)
     n = length(sorted)
@@ -36,6 +37,7 @@ defmodule Beam.Stats do
   @spec hist_add(map, integer) :: map
   def hist_add(h, v) do
     b = bucket(v)
+
     case h do
       %{^b => c} -> %{h | b => c + 1}
       _ -> Map.put(h, b, 1)
@@ -51,6 +53,7 @@ defmodule Beam.Stats do
   @spec hist_percentile(map, number) :: integer
   def hist_percentile(h, p) do
     total = hist_count(h)
+
     if total == 0 do
       0
     else

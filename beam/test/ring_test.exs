@@ -1,0 +1,64 @@
+defmodule Beam.RingTest do
+  use ExUnit.Case
+  alias Beam.{FastGlobal, HashRing, Ring}
+
+  @ring HashRing.new(Ring.node_names(10), 512)
+
+  for strategy <- Ring.strategies() do
+    test "#{strategy}: a storm gets the pure ring's owners for every lookup" do
+      sessions = if unquote(strategy) == :ets, do: 20, else: 300
+
+      r =
+        Ring.storm(unquote(strategy), sessions: sessions, lookups: 5, ring: @ring, collect: true)
+
+      assert r.lookups == sessions * 5
+      assert length(r.answers) == sessions
+
+      for {s, owners} <- r.answers do
+        expected = for j <- 0..4, do: HashRing.find_node(@ring, Ring.guild_id(s, j, 5))
+        assert owners == expected
+      end
+
+      assert r.total_ns > 0 and r.update_ns >= 0
+    end
+  end
+
+  test "every strategy is cleaned up after a storm" do
+    for strategy <- Ring.strategies(), do: Ring.storm(strategy, sessions: 2, ring: @ring)
+    assert Process.whereis(Beam.Ring.Server) == nil
+    assert :ets.whereis(:beam_ring) == :undefined
+    assert :persistent_term.get({Beam.Ring, :ring}, :gone) == :gone
+    assert FastGlobal.get(:beam_ring, :gone) == :gone
+  end
+
+  test "FastGlobal: put, get through a handle, replace, delete" do
+    h = FastGlobal.new(:beam_test_key)
+    assert FastGlobal.get(h) == nil
+    :ok = FastGlobal.put(h, %{a: [1, 2, {3}]})
+    assert FastGlobal.get(h) == %{a: [1, 2, {3}]}
+    assert FastGlobal.get(:beam_test_key) == %{a: [1, 2, {3}]}
+    :ok = FastGlobal.put(:beam_test_key, @ring)
+    assert HashRing.find_node(FastGlobal.get(h), 0) == "node-4"
+    :ok = FastGlobal.delete(h)
+    assert FastGlobal.get(h, :missing) == :missing
+  end
+
+  test "the scenario's JSON-ready map has every strategy" do
+    r =
+      Ring.run(
+        sessions: 100,
+        lookups: 5,
+        nodes: 10,
+        replicas: 512,
+        ets_sessions: 10,
+        single_lookups: 200,
+        strategies: Ring.strategies()
+      )
+
+    assert r.sessions == 100
+    assert Map.keys(r.storm) |> Enum.sort() == Enum.sort(Ring.strategies())
+    assert r.storm.ets.sessions == 10 and r.storm.ets.projected_total_ns > 0
+    assert r.storm.genserver.sessions == 100
+    for {_, f} <- r.storm, do: assert(f.ns_per_lookup > 0)
+  end
+end
