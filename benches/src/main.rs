@@ -27,6 +27,10 @@ use workbook::registry;
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
+    /// Check the command line (names, parameters, memory, output folder) and stop before running
+    /// anything: what `ci/commands` does with every command written in the README and the book.
+    #[arg(long, global = true, hide = true)]
+    dry_run: bool,
 }
 
 #[derive(Subcommand)]
@@ -48,6 +52,9 @@ enum Command {
         /// Override a parameter, e.g. `--set members=100000`.
         #[arg(long = "set", value_name = "NAME=VALUE", value_parser = parse_override)]
         set: Vec<(String, u64)>,
+        /// Skip the BEAM side (beam/run, on real Erlang nodes) and report the Rust alone.
+        #[arg(long)]
+        no_beam: bool,
     },
     /// List the scenarios and their parameters.
     Scenarios,
@@ -91,6 +98,7 @@ fn main() -> ExitCode {
         out: None,
         into_book: false,
         set: Vec::new(),
+        no_beam: false,
     });
     match command {
         Command::Reproduce {
@@ -99,15 +107,26 @@ fn main() -> ExitCode {
             out,
             into_book,
             set,
-        } => reproduce(&scenarios, scale, out, into_book, &set),
+            no_beam,
+        } => reproduce(
+            &scenarios,
+            scale,
+            out,
+            into_book,
+            &set,
+            !no_beam,
+            cli.dry_run,
+        ),
         Command::Scenarios => {
             print_scenarios();
             ExitCode::SUCCESS
         }
-        Command::Labs { labs, solutions } => grade_labs(&labs, solutions),
-        Command::Hint { lab, all, reset } => hint(&lab, all, reset),
+        Command::Labs { labs, solutions } => grade_labs(&labs, solutions, cli.dry_run),
+        Command::Hint { lab, all, reset } => hint(&lab, all, reset, cli.dry_run),
         Command::Registry => {
-            println!("{:#}", registry::describe());
+            // Written, not printed: `workbook registry | head` must not panic on a closed pipe.
+            use std::io::Write;
+            let _ = writeln!(std::io::stdout(), "{:#}", registry::describe());
             ExitCode::SUCCESS
         }
     }
@@ -119,6 +138,8 @@ fn reproduce(
     out: Option<PathBuf>,
     into_book: bool,
     set: &[(String, u64)],
+    beam: bool,
+    dry_run: bool,
 ) -> ExitCode {
     let book = lab::workspace().join("book/src/results");
     let out = match (out, into_book) {
@@ -128,10 +149,14 @@ fn reproduce(
     };
     // The book's run is the reference a reader's run is shown beside (not beside itself).
     let reference = (out != book).then_some(book);
-    let plan = match Plan::new(scenarios, scale, set, out, reference) {
+    let plan = match Plan::new(scenarios, scale, set, out, reference, beam) {
         Ok(plan) => plan,
         Err(error) => return refuse(&error),
     };
+    if dry_run {
+        println!("workbook: the command is valid (--dry-run: nothing run)");
+        return ExitCode::SUCCESS;
+    }
     match plan.execute() {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
@@ -160,7 +185,7 @@ fn print_scenarios() {
     }
 }
 
-fn grade_labs(names: &[String], solutions: bool) -> ExitCode {
+fn grade_labs(names: &[String], solutions: bool, dry_run: bool) -> ExitCode {
     let chosen: Vec<&lab::Lab> = if names.is_empty() {
         registry::LABS.iter().collect()
     } else {
@@ -173,6 +198,10 @@ fn grade_labs(names: &[String], solutions: bool) -> ExitCode {
             Err(error) => return refuse(&error),
         }
     };
+    if dry_run {
+        println!("workbook: the command is valid (--dry-run: nothing run)");
+        return ExitCode::SUCCESS;
+    }
     let side = if solutions {
         Side::Solutions
     } else {
@@ -206,11 +235,15 @@ fn grade_labs(names: &[String], solutions: bool) -> ExitCode {
     }
 }
 
-fn hint(name: &str, all: bool, reset: bool) -> ExitCode {
+fn hint(name: &str, all: bool, reset: bool, dry_run: bool) -> ExitCode {
     let lab = match lab::find(registry::LABS, name) {
         Ok(lab) => lab,
         Err(error) => return refuse(&error),
     };
+    if dry_run {
+        println!("workbook: the command is valid (--dry-run: nothing run)");
+        return ExitCode::SUCCESS;
+    }
     let hints = lab.hint_list();
     if reset {
         if let Err(error) = lab::set_hints_shown(lab.name, 0) {
@@ -239,7 +272,9 @@ fn hint(name: &str, all: bool, reset: bool) -> ExitCode {
             eprintln!("workbook: could not remember the hints shown: {error}");
         }
     }
-    println!("The bar: {}", lab.bar);
+    if let Some(bar) = &lab.bar {
+        println!("The bar: {}", bar.words);
+    }
     ExitCode::SUCCESS
 }
 

@@ -30,10 +30,16 @@ pub struct Lab {
     pub file: &'static str,
     /// The lab's `hints.md`: one hint per `### ` heading, gentlest first.
     pub hints: &'static str,
-    /// The speed bar, in words.
-    pub bar: &'static str,
+    /// The speed bar, or `None` for a warm-up (graded by its suite alone).
+    pub bar: Option<SpeedBar>,
+}
+
+/// A lab's speed bar: measured by the lab crate's `examples/bar.rs` on the reader's code.
+pub struct SpeedBar {
+    /// The bar, in words.
+    pub words: &'static str,
     /// Measures the reference solution against the bar, in this process.
-    pub solution_bar: fn() -> Result<BarCheck, String>,
+    pub solution: fn() -> Result<BarCheck, String>,
 }
 
 impl Lab {
@@ -202,16 +208,14 @@ pub fn grade(lab: &Lab, side: Side, log: &mut impl Write) -> Status {
         }
         return Status::ChecksFail(failed);
     }
-    step(
-        log,
-        &format!(
-            "suite passed in {:.0} s; measuring the bar: {}",
-            started.elapsed().as_secs_f64(),
-            lab.bar
-        ),
-    );
+    let passed = format!("suite passed in {:.0} s", started.elapsed().as_secs_f64());
+    let Some(bar) = &lab.bar else {
+        step(log, &passed);
+        return Status::Solved("every check passes (a warm-up has no speed bar)".into());
+    };
+    step(log, &format!("{passed}; measuring the bar: {}", bar.words));
     match side {
-        Side::Solutions => match (lab.solution_bar)() {
+        Side::Solutions => match (bar.solution)() {
             Ok(check) if check.reached => Status::Solved(check.measured),
             Ok(check) => Status::BarMissed(check.measured),
             Err(error) => Status::BarError(error),
@@ -263,9 +267,23 @@ pub fn describe(lab: &Lab, status: &Status) -> Vec<String> {
                 if failed.len() == 1 { "S" } else { "" },
                 lab.file
             )];
+            // Checks that failed the same way (often every check on an untouched `todo!()`) are
+            // listed together, with their message once.
+            let mut groups: Vec<(Vec<&str>, &[String])> = Vec::new();
             for check in failed {
-                lines.push(format!("  ✗ {}", check.name));
-                lines.extend(check.message.iter().map(|line| format!("      {line}")));
+                match groups
+                    .iter_mut()
+                    .find(|(_, message)| *message == check.message)
+                {
+                    Some((names, _)) => names.push(&check.name),
+                    None => groups.push((vec![&check.name], &check.message)),
+                }
+            }
+            for (names, message) in groups {
+                for name in names {
+                    lines.push(format!("  ✗ {name}"));
+                }
+                lines.extend(message.iter().map(|line| format!("      {line}")));
             }
             lines.push(format!(
                 "    stuck? cargo run --release -- hint {} (the next hint each time)",
@@ -275,7 +293,10 @@ pub fn describe(lab: &Lab, status: &Status) -> Vec<String> {
         }
         Status::BarMissed(measured) => vec![
             format!("{}: checks pass, BAR MISSED: {measured}", lab.name),
-            format!("    the bar: {}", lab.bar),
+            format!(
+                "    the bar: {}",
+                lab.bar.as_ref().map_or("none", |b| b.words)
+            ),
         ],
         Status::BarError(error) => vec![
             format!(
@@ -284,6 +305,9 @@ pub fn describe(lab: &Lab, status: &Status) -> Vec<String> {
             ),
             format!("    {error}"),
         ],
+        Status::Solved(measured) if lab.bar.is_none() => {
+            vec![format!("{}: solved: {measured}", lab.name)]
+        }
         Status::Solved(measured) => vec![format!(
             "{}: solved: every check passes, bar reached: {measured}",
             lab.name
@@ -297,6 +321,8 @@ fn cargo(args: &[&str]) -> Result<Output, String> {
     Command::new(&cargo)
         .args(args)
         .current_dir(workspace())
+        // A failing check's message, not the frames of its panic.
+        .env("RUST_BACKTRACE", "0")
         .stdin(Stdio::null())
         .output()
         .map_err(|e| format!("could not run {cargo}: {e}"))
@@ -345,8 +371,18 @@ pub fn failed_checks(stdout: &str) -> Vec<FailedCheck> {
             }
             let next = lines.next().unwrap_or_default();
             let text = next.trim();
-            if text.is_empty() || text.starts_with("note: run with `RUST_BACKTRACE") {
+            if text.is_empty() || text.starts_with("note: ") {
                 continue;
+            }
+            if text.starts_with("stack backtrace:") {
+                // The rest of this section is frames: skip to the next one.
+                while lines
+                    .peek()
+                    .is_some_and(|l| !l.starts_with("---- ") && l.trim() != "failures:")
+                {
+                    lines.next();
+                }
+                break;
             }
             if message.len() < MESSAGE_LINES {
                 // "thread 'x' panicked at path:line:col:" → "at path:line:col"
@@ -420,7 +456,7 @@ mod tests {
 
     #[test]
     fn failing_checks_are_named_with_their_message() {
-        let stdout = "running 2 tests\n.F\nfailures:\n\n---- manifold_keeps_publish_order stdout ----\n\nthread 'manifold_keeps_publish_order' panicked at labs/fanout/kit/src/check.rs:80:5:\nmember 3 saw event 7 before 6: is `worker_for` the same for every event?\nnote: run with `RUST_BACKTRACE=1` environment variable to display a backtrace\n\n\nfailures:\n    manifold_keeps_publish_order\n\ntest result: FAILED. 1 passed; 1 failed\n";
+        let stdout = "running 2 tests\n.F\nfailures:\n\n---- manifold_keeps_publish_order stdout ----\n\nthread 'manifold_keeps_publish_order' panicked at labs/fanout/kit/src/check.rs:80:5:\nmember 3 saw event 7 before 6: is `worker_for` the same for every event?\nstack backtrace:\n   0: __rustc::rust_begin_unwind\n   1: core::panicking::panic_fmt\n\n\nfailures:\n    manifold_keeps_publish_order\n\ntest result: FAILED. 1 passed; 1 failed\n";
         let failed = failed_checks(stdout);
         assert_eq!(
             failed,

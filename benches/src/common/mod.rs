@@ -3,6 +3,7 @@
 //! and how a lab is graded. Nothing in here imports a bottleneck's module; `crate::registry` is
 //! the one place that lists them.
 
+pub mod beam;
 pub mod instructions;
 pub mod lab;
 pub mod machine;
@@ -12,3 +13,4 @@ pub mod plot_lines;
 pub mod report;
 pub mod scenario;
 pub mod stats;
+pub mod terminal;

@@ -10,9 +10,11 @@ use std::time::Duration;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::{Map, Value};
 
+use crate::common::beam::Beam;
 use crate::common::machine::{Machine, available_memory_bytes};
 use crate::common::params::{InputError, ParamSpec, Params, Scale};
 use crate::common::report::{self, Report};
+use crate::common::terminal::{WIDTH, fit};
 
 /// A reproducible experiment behind one chapter.
 pub trait Scenario: Sync {
@@ -24,8 +26,9 @@ pub trait Scenario: Sync {
     fn params(&self) -> &'static [ParamSpec];
     /// A generous estimate of the memory a run with `params` needs, in bytes.
     fn memory_bytes(&self, params: &Params) -> u64;
-    /// Runs it. An `Err` is a broken invariant or a failed measurement, in one sentence.
-    fn run(&self, params: &Params, progress: &Progress) -> Result<Outcome, String>;
+    /// Runs it, and its BEAM side through `beam` if it has one. An `Err` is a broken invariant
+    /// or a failed measurement (the BEAM's included), in one sentence.
+    fn run(&self, params: &Params, progress: &Progress, beam: &Beam) -> Result<Outcome, String>;
 }
 
 /// What a run produced.
@@ -38,7 +41,7 @@ pub struct Outcome {
     pub table: String,
     /// The SVG plot the chapter includes.
     pub svg: String,
-    /// The scenario's bars (the "done when" figures), checked on this run. A missed bar is
+    /// The scenario's bars (the figures the workbook promises), checked on this run. A missed bar is
     /// reported and recorded, not an error: speed on a shared machine is evidence, not a verdict.
     /// Broken invariants (lost or reordered messages, conservation) are errors: `run` returns `Err`.
     pub checks: Vec<Check>,
@@ -118,16 +121,20 @@ pub struct Plan {
     out: PathBuf,
     /// The folder of the reference run to show each result beside (the book's), if any.
     reference: Option<PathBuf>,
+    /// Each scenario's BEAM side (off with `--no-beam`).
+    beam: Beam,
 }
 
 impl Plan {
     /// Resolves names, parameters, memory and the output directory; refuses with one sentence.
+    /// `beam`: run each scenario's BEAM side too.
     pub fn new(
         names: &[String],
         scale: Scale,
         overrides: &[(String, u64)],
         out: PathBuf,
         reference: Option<PathBuf>,
+        beam: bool,
     ) -> Result<Plan, InputError> {
         let chosen = if names.is_empty() {
             all()
@@ -159,23 +166,26 @@ impl Plan {
             scale,
             out,
             reference,
+            beam: Beam::new(beam, scale),
         })
     }
 
     /// Runs every scenario in turn, printing its table and writing its files.
     pub fn execute(self) -> Result<(), String> {
         let machine = Machine::this();
-        println!("Reproducing on {}", machine.summary());
+        let on = format!("Reproducing on {}", machine.summary());
+        println!("{}", fit(&on, WIDTH));
         for (scenario, params) in self.runs {
-            println!(
-                "\n▶ {}: {} ({} scale)",
+            let starting = format!(
+                "▶ {}: {} ({} scale)",
                 scenario.name(),
                 scenario.title(),
                 self.scale
             );
+            println!("\n{}", fit(&starting, WIDTH));
             let progress = Progress::new(scenario.name());
             let outcome = scenario
-                .run(&params, &progress)
+                .run(&params, &progress, &self.beam)
                 .map_err(|e| format!("{}: {e}", scenario.name()))?;
             progress.finish();
             let report = Report {
@@ -197,18 +207,21 @@ impl Plan {
                     self.out.display()
                 )
             })?;
-            println!(
-                "\n## {}: {}\n\n{}",
-                scenario.name(),
-                scenario.title(),
-                outcome.table
-            );
+            let heading = format!("## {}: {}", scenario.name(), scenario.title());
+            println!("\n{}\n", fit(&heading, WIDTH));
+            println!("{}", fit(&outcome.table, WIDTH));
             let reference = self
                 .reference
                 .as_ref()
                 .and_then(|dir| ReferenceRun::read(dir, scenario.name()));
             if let Some(reference) = &reference {
-                println!("(reference: the book's run of {})", reference.when);
+                println!(
+                    "{}",
+                    fit(
+                        &format!("(reference: the book's run of {})", reference.when),
+                        WIDTH
+                    )
+                );
             }
             for check in &outcome.checks {
                 let verdict = if check.passed { "reached" } else { "MISSED" };
@@ -217,10 +230,11 @@ impl Plan {
                     .and_then(|r| r.measured(&check.bar))
                     .map(|m| format!("; reference {m}"))
                     .unwrap_or_default();
-                println!(
+                let line = format!(
                     "bar {verdict}: {} (measured {}{beside})",
                     check.bar, check.measured
                 );
+                println!("{}", fit(&line, WIDTH));
             }
             for path in written {
                 println!("wrote {}", path.display());
@@ -292,9 +306,12 @@ pub fn fits_in_memory(scenario: &str, needed: u64, available: u64) -> Result<(),
     )))
 }
 
-/// A progress bar for one scenario: hidden when stderr is not a terminal (CI, pipes).
+/// A scenario's progress: a bar on a terminal; off a terminal (a log, a pipe, CI), where a bar
+/// would draw nothing, one plain line per step instead, so a log is never silent for long.
 pub struct Progress {
     bar: ProgressBar,
+    /// Write a line per step (stderr is not a terminal).
+    plain: Option<String>,
 }
 
 impl Progress {
@@ -307,13 +324,16 @@ impl Progress {
         );
         bar.set_prefix(scenario.to_owned());
         bar.enable_steady_tick(Duration::from_millis(200));
-        Progress { bar }
+        use std::io::IsTerminal;
+        let plain = (!std::io::stderr().is_terminal()).then(|| scenario.to_owned());
+        Progress { bar, plain }
     }
 
     /// A progress bar that draws nothing, for tests.
     pub fn hidden() -> Self {
         Progress {
             bar: ProgressBar::hidden(),
+            plain: None,
         }
     }
 
@@ -324,7 +344,19 @@ impl Progress {
 
     /// Starts the next step, named `what`.
     pub fn step(&self, what: &str) {
+        if let Some(scenario) = &self.plain {
+            let at = self.bar.position() + 1;
+            match self.bar.length() {
+                Some(total) if total > 1 => eprintln!("  {scenario} [{at}/{total}] {what}"),
+                _ => eprintln!("  {scenario}: {what}"),
+            }
+        }
         self.bar.set_message(what.to_owned());
+    }
+
+    /// Runs `f` with the bar cleared, to print lines above it (even when the bar is hidden).
+    pub fn suspend<R>(&self, f: impl FnOnce() -> R) -> R {
+        self.bar.suspend(f)
     }
 
     /// Marks the current step done.

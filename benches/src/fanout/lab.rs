@@ -6,7 +6,7 @@
 use fanout_kit::Fanout;
 use fanout_kit::naive::Naive;
 
-use crate::common::lab::{BarCheck, Lab};
+use crate::common::lab::{BarCheck, Lab, SpeedBar};
 use crate::common::stats::percentile;
 use crate::fanout::bars;
 use crate::fanout::measure::{Setup, measure};
@@ -17,10 +17,12 @@ pub const LAB: Lab = Lab {
     chapter: "Fanout",
     file: "labs/fanout/src/manifold.rs",
     hints: include_str!("../../../labs/fanout/hints.md"),
-    bar: "at 30,000 members on 4 session nodes, your Manifold's median time in the guild per \
+    bar: Some(SpeedBar {
+        words: "at 30,000 members on 4 session nodes, your Manifold's median time in the guild per \
           publish at least 10× below the naive strategy's, with one message between nodes per node \
           per publish (20 publishes each)",
-    solution_bar: bar::<solution_fanout::manifold::Manifold>,
+        solution: bar::<solution_fanout::manifold::Manifold>,
+    }),
 };
 
 /// Measures `F` against the naive strategy at the bar's size.

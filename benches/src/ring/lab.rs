@@ -7,7 +7,7 @@ use ring_kit::naive::CopyOut;
 use ring_kit::storm::Storm;
 use ring_kit::{Global, Published, Ring, RingRead};
 
-use crate::common::lab::{BarCheck, Lab};
+use crate::common::lab::{BarCheck, Lab, SpeedBar};
 use crate::common::stats::median;
 use crate::ring::bars::COPY_OUT_OVER_FASTGLOBAL;
 
@@ -17,8 +17,10 @@ pub const LAB: Lab = Lab {
     chapter: "Fast access shared data",
     file: "labs/ring/src/fastglobal.rs",
     hints: include_str!("../../../labs/ring/hints.md"),
-    bar: "your FastGlobal at least 20× faster than copy_out on the prehashed reconnect storm",
-    solution_bar: bar::<solution_ring::FastGlobal<Ring>>,
+    bar: Some(SpeedBar {
+        words: "your FastGlobal at least 20× faster than copy_out on the prehashed reconnect storm",
+        solution: bar::<solution_ring::FastGlobal<Ring>>,
+    }),
 };
 
 /// The median of three storms through `access`, in seconds, and the storm's digest of owners.

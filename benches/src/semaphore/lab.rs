@@ -8,7 +8,7 @@ use std::sync::Arc;
 use semaphore_kit::Client;
 use semaphore_kit::model::{Config, simulate};
 
-use crate::common::lab::{BarCheck, Lab};
+use crate::common::lab::{BarCheck, Lab, SpeedBar};
 use crate::semaphore::bars::TIME_TO_ALL_SERVED_OVER_IDEAL;
 
 /// The lab's registration.
@@ -17,17 +17,19 @@ pub const LAB: Lab = Lab {
     chapter: "Limited concurrency",
     file: "labs/semaphore/src/semaphore.rs",
     hints: include_str!("../../../labs/semaphore/hints.md"),
-    bar: "your Guarded client serves the whole quick-scale stampede (20,000 sessions, 2 \
+    bar: Some(SpeedBar {
+        words: "your Guarded client serves the whole quick-scale stampede (20,000 sessions, 2 \
           registries) within 1.5 × the ideal time",
-    solution_bar: || {
-        bar(|config| {
-            solution_semaphore::Guarded::<solution_semaphore::Semaphore>::new(
-                config.nodes(),
-                config.registries,
-                config.limit,
-            )
-        })
-    },
+        solution: || {
+            bar(|config| {
+                solution_semaphore::Guarded::<solution_semaphore::Semaphore>::new(
+                    config.nodes(),
+                    config.registries,
+                    config.limit,
+                )
+            })
+        },
+    }),
 };
 
 /// Runs the quick-scale stampede with the guarded client `make` builds for its configuration.
