@@ -12,8 +12,12 @@
 //!   virtual time (model work with `tokio::time::sleep`); and a blocking call
 //!   (`std::thread::sleep`, a blocking channel receive) freezes the whole virtual cluster.
 //!
-//! Dropping a cluster shuts every runtime down and joins their threads. Drop it outside any async
-//! context (tokio forbids dropping a runtime from inside one).
+//! And two ways for frames to cross between nodes, the [`Transport`]: in memory (the default), or
+//! over loopback TCP like distributed Erlang ([`ClusterBuilder::transport`], [`crate::tcp`]). TCP
+//! needs real threads: the paused clock would jump ahead while bytes are in the kernel.
+//!
+//! Dropping a cluster shuts every runtime down and joins their threads, which also closes every
+//! socket. Drop it outside any async context (tokio forbids dropping a runtime from inside one).
 
 use std::future::Future;
 use std::io;
@@ -23,6 +27,7 @@ use std::time::Duration;
 
 use tokio::runtime::{Builder, Runtime};
 
+use crate::link::Transport;
 use crate::node::Node;
 use crate::stats::ClusterStats;
 use crate::world::{World, node_id};
@@ -34,13 +39,16 @@ pub struct Cluster {
     id: u32,
     world: Arc<World>,
     runtimes: Vec<Runtime>,
+    transport: Transport,
 }
 
-/// Settings for a cluster on real threads.
+/// Settings for a cluster: how many nodes, on what threads, over which transport.
 #[derive(Clone, Debug)]
 pub struct ClusterBuilder {
     nodes: usize,
     threads_per_node: usize,
+    transport: Transport,
+    virtual_time: bool,
 }
 
 impl ClusterBuilder {
@@ -51,63 +59,120 @@ impl ClusterBuilder {
     }
 
     /// Worker threads per node (default 1: every node of this cluster shares this machine's cores).
+    /// Ignored in virtual time.
     pub fn threads_per_node(mut self, threads: usize) -> Self {
         self.threads_per_node = threads;
         self
     }
 
+    // ANCHOR: transport
+    /// How frames cross between nodes (default [`Transport::Memory`]).
+    ///
+    /// With [`Transport::Tcp`] every pair of nodes is joined by a loopback TCP connection, as
+    /// distributed Erlang joins its nodes; the frames, their order and the link counters are the
+    /// same as in memory, so figures compare like for like. TCP needs real threads: asked for
+    /// together with [`ClusterBuilder::virtual_time`], [`ClusterBuilder::build`] returns an error.
+    ///
+    /// ```
+    /// use cluster::{Cluster, Transport};
+    ///
+    /// let transport: Transport = "tcp".parse().unwrap(); // e.g. from `--set transport=tcp`
+    /// let cluster = Cluster::builder().nodes(3).transport(transport).build().unwrap();
+    /// assert_eq!(cluster.transport(), Transport::Tcp);
+    /// ```
+    pub fn transport(mut self, transport: Transport) -> Self {
+        self.transport = transport;
+        self
+    }
+    // ANCHOR_END: transport
+
+    /// Run every node on one paused-clock, current-thread runtime instead of real threads (see
+    /// [`Cluster::virtual_time`]). In-memory transport only.
+    pub fn virtual_time(mut self) -> Self {
+        self.virtual_time = true;
+        self
+    }
+
     /// Starts the nodes and their links.
+    ///
+    /// Fails with [`io::ErrorKind::InvalidInput`] for a cluster without nodes, a node without
+    /// threads, or TCP in virtual time; and with the socket's error if a TCP link cannot connect.
     pub fn build(self) -> io::Result<Cluster> {
         check_size(self.nodes)?;
+        if self.virtual_time {
+            return self.build_virtual();
+        }
         if self.threads_per_node == 0 {
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidInput,
-                "a node needs at least one thread",
-            ));
+            return Err(invalid("a node needs at least one thread"));
         }
         let id = NEXT_CLUSTER.fetch_add(1, Relaxed);
         let runtimes = (0..self.nodes)
             .map(|node| {
-                Builder::new_multi_thread()
+                let mut runtime = Builder::new_multi_thread();
+                runtime
                     .worker_threads(self.threads_per_node)
                     .thread_name(thread_name(id, node))
-                    .enable_time()
-                    .build()
+                    .enable_time();
+                if self.transport == Transport::Tcp {
+                    runtime.enable_io(); // the node's runtime polls its sockets
+                }
+                runtime.build()
             })
             .collect::<io::Result<Vec<_>>>()?;
-        let world = World::start(runtimes.iter().map(|rt| rt.handle().clone()).collect());
+        let handles = runtimes.iter().map(|rt| rt.handle().clone()).collect();
+        let world = World::start(handles, self.transport)?;
         Ok(Cluster {
             id,
             world,
             runtimes,
+            transport: self.transport,
         })
     }
-}
 
-impl Cluster {
-    /// Settings for a cluster whose nodes run on real threads.
-    pub fn builder() -> ClusterBuilder {
-        ClusterBuilder {
-            nodes: 2,
-            threads_per_node: 1,
+    fn build_virtual(self) -> io::Result<Cluster> {
+        if self.transport != Transport::Memory {
+            // Under a paused clock tokio jumps to the next timer as soon as no task can run, even
+            // while bytes are still on their way through the kernel: a call would time out before
+            // its reply could arrive. A deterministic run needs links that live in the runtime.
+            return Err(invalid(
+                "virtual time needs the memory transport: with a paused clock, timers would fire \
+                 while TCP bytes are still in flight (use real threads for TCP)",
+            ));
         }
-    }
-
-    /// A cluster of `nodes` nodes on one paused-clock, current-thread runtime: deterministic and
-    /// fast-forwarding. Drive it with [`Cluster::block_on`].
-    pub fn virtual_time(nodes: usize) -> io::Result<Cluster> {
-        check_size(nodes)?;
         let runtime = Builder::new_current_thread()
             .enable_time()
             .start_paused(true)
             .build()?;
-        let world = World::start(vec![runtime.handle().clone(); nodes]);
+        let world = World::start(
+            vec![runtime.handle().clone(); self.nodes],
+            Transport::Memory,
+        )?;
         let id = NEXT_CLUSTER.fetch_add(1, Relaxed);
         Ok(Cluster {
             id,
             world,
             runtimes: vec![runtime],
+            transport: Transport::Memory,
         })
+    }
+}
+
+impl Cluster {
+    /// Settings for a cluster: by default 2 nodes, 1 worker thread each, links in memory.
+    pub fn builder() -> ClusterBuilder {
+        ClusterBuilder {
+            nodes: 2,
+            threads_per_node: 1,
+            transport: Transport::Memory,
+            virtual_time: false,
+        }
+    }
+
+    /// A cluster of `nodes` nodes on one paused-clock, current-thread runtime: deterministic and
+    /// fast-forwarding. Drive it with [`Cluster::block_on`]. The same as
+    /// `Cluster::builder().nodes(nodes).virtual_time().build()`.
+    pub fn virtual_time(nodes: usize) -> io::Result<Cluster> {
+        Cluster::builder().nodes(nodes).virtual_time().build()
     }
 
     /// A handle to node `index`. Panics if there is no such node.
@@ -146,6 +211,11 @@ impl Cluster {
         self.world.stats()
     }
 
+    /// How this cluster's frames cross between nodes.
+    pub fn transport(&self) -> Transport {
+        self.transport
+    }
+
     /// The prefix of this cluster's thread names: threads are named `{prefix}{node}`.
     pub fn thread_name_prefix(&self) -> String {
         format!("c{}n", self.id)
@@ -164,12 +234,15 @@ impl Drop for Cluster {
 
 fn check_size(nodes: usize) -> io::Result<()> {
     if nodes == 0 || nodes > usize::from(u16::MAX) + 1 {
-        return Err(io::Error::new(
-            io::ErrorKind::InvalidInput,
-            format!("a cluster has 1 to 65,536 nodes, not {nodes}"),
-        ));
+        return Err(invalid(format!(
+            "a cluster has 1 to 65,536 nodes, not {nodes}"
+        )));
     }
     Ok(())
+}
+
+fn invalid(why: impl Into<String>) -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidInput, why.into())
 }
 
 fn thread_name(cluster: u32, node: usize) -> String {
@@ -187,6 +260,39 @@ mod tests {
         assert!(Cluster::builder().nodes(0).build().is_err());
         assert!(Cluster::builder().threads_per_node(0).build().is_err());
         assert!(Cluster::virtual_time(0).is_err());
+    }
+
+    #[test]
+    fn refuses_tcp_in_virtual_time_with_a_reason() {
+        let error = Cluster::builder()
+            .transport(Transport::Tcp)
+            .virtual_time()
+            .build()
+            .err()
+            .expect("TCP in virtual time must be refused");
+        assert_eq!(error.kind(), io::ErrorKind::InvalidInput);
+        assert!(
+            error
+                .to_string()
+                .contains("virtual time needs the memory transport")
+        );
+        let memory = Cluster::builder().virtual_time().build().unwrap();
+        assert_eq!(memory.transport(), Transport::Memory);
+    }
+
+    #[test]
+    fn transports_parse_from_and_print_as_their_names() {
+        for transport in Transport::ALL {
+            assert_eq!(transport.to_string().parse(), Ok(transport));
+        }
+        assert_eq!(" TCP ".parse(), Ok(Transport::Tcp));
+        assert_eq!("Memory".parse(), Ok(Transport::Memory));
+        let error = "udp".parse::<Transport>().unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "unknown transport `udp`: expected `memory` or `tcp`"
+        );
+        assert_eq!(Transport::default(), Transport::Memory);
     }
 
     #[test]

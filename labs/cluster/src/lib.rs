@@ -12,6 +12,7 @@
 //! | pid | a copyable [`Pid`]: node id + local id ([`pid`]) |
 //! | local `send/2` | a push onto the mailbox ([`Node::send`]) |
 //! | remote `send/2` | encode, queue on the ordered link, decode on the far node ([`link`], [`codec`]) |
+//! | distribution over TCP | links in memory, or over loopback TCP ([`Transport`], [`tcp`]) |
 //! | `GenServer.call/3` | request + reply slot + timeout; a late request is still served ([`call`]) |
 //!
 //! Order is FIFO per (sender, receiver) pair, local and remote, as on the BEAM: a local send is one
@@ -44,6 +45,7 @@ pub mod node;
 pub mod pid;
 pub mod process;
 pub mod stats;
+pub mod tcp;
 pub mod watchdog;
 mod world;
 
@@ -51,6 +53,7 @@ pub use crate::call::{DEFAULT_CALL_TIMEOUT, Request};
 pub use crate::cluster::{Cluster, ClusterBuilder};
 pub use crate::codec::Message;
 pub use crate::error::{CallError, CallerGone, SendError};
+pub use crate::link::{Transport, UnknownTransport};
 pub use crate::node::Node;
 pub use crate::pid::{NodeId, Pid};
 pub use crate::process::Process;

@@ -2,10 +2,21 @@
 //!
 //! Two BEAM nodes talk over one TCP connection, so everything one node sends another arrives in the
 //! order it was sent. A [`Link`] is that connection in miniature: an unbounded FIFO of encoded
-//! frames, with one reader task on the receiving node that decodes each frame and pushes it into
-//! the destination mailbox. The sender pays the encoding; the reader pays the decoding; the link
-//! counts every frame and byte.
+//! frames, drained in order by one task that hands each frame on. The sender pays the encoding; the
+//! far node's reader pays the decoding; the link counts every frame and byte.
+//!
+//! What carries the frames from one node to the other is the cluster's [`Transport`]:
+//!
+//! - [`Transport::Memory`] (the default): the far node's reader drains the FIFO itself. Nothing
+//!   leaves the OS process; a remote send costs an encode, a queue push and a decode.
+//! - [`Transport::Tcp`]: a writer task on the sending node drains the FIFO into a loopback TCP
+//!   socket, and the far node's reader reads the frames back off the socket ([`crate::tcp`]). The
+//!   same frames, the same order, the same counters, plus what a real wire costs.
+//!
+//! Either way the sender only pushes onto the FIFO, so a remote send never waits for the wire.
 
+use std::fmt;
+use std::str::FromStr;
 use std::sync::Arc;
 
 use tokio::sync::mpsc;
@@ -37,28 +48,37 @@ impl Link {
         let payload_len = match &frame {
             Frame::Deliver { payload, .. } | Frame::Reply { payload, .. } => payload.len(),
         };
-        self.frames.send(frame).map_err(|_| LinkDown)?;
+        // Count first, so that whoever sees the frame delivered also sees it counted.
         self.counters.count(payload_len);
-        Ok(())
+        self.frames.send(frame).map_err(|_| {
+            self.counters.uncount(payload_len); // it never left: the cluster is shutting down
+            LinkDown
+        })
     }
 }
 
-/// The far node's reader: decode each frame in turn and push it where it goes.
+/// The far node's reader (in-memory transport): take each frame in turn and deliver it.
 pub(crate) async fn read(
     world: Arc<World>,
     here: NodeId,
     mut frames: mpsc::UnboundedReceiver<Frame>,
 ) {
     while let Some(frame) = frames.recv().await {
-        match frame {
-            Frame::Deliver { to, payload } => {
-                if world.node(here).processes.deliver_encoded(to, &payload) != Delivery::Delivered {
-                    Counters::bump(&world.counters.dropped);
-                }
+        deliver(&world, here, frame);
+    }
+}
+
+/// Decodes a frame that arrived on node `here` and pushes it where it goes. Every transport's
+/// reader ends here.
+pub(crate) fn deliver(world: &World, here: NodeId, frame: Frame) {
+    match frame {
+        Frame::Deliver { to, payload } => {
+            if world.node(here).processes.deliver_encoded(to, &payload) != Delivery::Delivered {
+                Counters::bump(&world.counters.dropped);
             }
-            Frame::Reply { reference, payload } => {
-                world.complete_remote_reply(here, reference, payload)
-            }
+        }
+        Frame::Reply { reference, payload } => {
+            world.complete_remote_reply(here, reference, payload)
         }
     }
 }
@@ -69,7 +89,7 @@ pub(crate) async fn read(
 pub(crate) struct LinkDown;
 
 impl Link {
-    /// A new link and the receiving end its reader task will drain.
+    /// A new link and the receiving end of its FIFO, for the task that drains it.
     pub(crate) fn new() -> (Link, mpsc::UnboundedReceiver<Frame>) {
         let (frames, rx) = mpsc::unbounded_channel();
         let link = Link {
@@ -83,3 +103,80 @@ impl Link {
         &self.counters
     }
 }
+
+// ANCHOR: transport
+/// How frames cross from one node to another. Chosen per cluster with
+/// [`ClusterBuilder::transport`](crate::ClusterBuilder::transport).
+///
+/// Both transports carry the same frames in the same order and count the same messages and bytes
+/// ([`crate::LinkStats`]), so a figure measured on one compares like for like with the other. What
+/// differs is the cost of the crossing.
+///
+/// It parses from and prints as `memory` or `tcp` (the workbook's `--set transport=tcp`):
+///
+/// ```
+/// use cluster::Transport;
+///
+/// assert_eq!("tcp".parse::<Transport>(), Ok(Transport::Tcp));
+/// assert_eq!(Transport::Memory.to_string(), "memory");
+/// assert!("udp".parse::<Transport>().is_err());
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Transport {
+    /// An in-process queue per link, drained by the far node's reader. The cheapest crossing: an
+    /// encode, a push and a decode. Works in virtual time too.
+    #[default]
+    Memory,
+    /// One loopback TCP connection (127.0.0.1, ephemeral ports) per pair of nodes, like distributed
+    /// Erlang: each crossing also pays syscalls and two kernel copies. Real threads only.
+    Tcp,
+}
+// ANCHOR_END: transport
+
+impl Transport {
+    /// Every transport, in the order a comparison lists them.
+    pub const ALL: [Transport; 2] = [Transport::Memory, Transport::Tcp];
+
+    /// The name it parses from and prints as.
+    pub fn name(self) -> &'static str {
+        match self {
+            Transport::Memory => "memory",
+            Transport::Tcp => "tcp",
+        }
+    }
+}
+
+impl fmt::Display for Transport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Transport {
+    type Err = UnknownTransport;
+
+    /// `memory` or `tcp`, in any case, surrounding spaces ignored.
+    fn from_str(name: &str) -> Result<Self, Self::Err> {
+        let wanted = name.trim();
+        Transport::ALL
+            .into_iter()
+            .find(|transport| transport.name().eq_ignore_ascii_case(wanted))
+            .ok_or_else(|| UnknownTransport(wanted.to_owned()))
+    }
+}
+
+/// A name that is not a [`Transport`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnknownTransport(pub String);
+
+impl fmt::Display for UnknownTransport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "unknown transport `{}`: expected `memory` or `tcp`",
+            self.0
+        )
+    }
+}
+
+impl std::error::Error for UnknownTransport {}

@@ -9,7 +9,8 @@ use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use crate::pid::NodeId;
 
 /// Bytes each frame adds to its payload on a link: a convention standing for a 4-byte destination
-/// (or reply reference) and a 4-byte length, so byte counts compare like for like.
+/// (or reply reference) and a 4-byte length, so byte counts compare like for like. Both transports
+/// count it; over TCP a message's header is exactly this, a reply's 4 bytes more ([`crate::tcp`]).
 pub const FRAME_HEADER_BYTES: u64 = 8;
 
 /// Live counters of one link.
@@ -24,6 +25,13 @@ impl LinkCounters {
         self.messages.fetch_add(1, Relaxed);
         self.bytes
             .fetch_add(FRAME_HEADER_BYTES + payload_len as u64, Relaxed);
+    }
+
+    /// Takes back a [`LinkCounters::count`] for a frame that could not be queued.
+    pub(crate) fn uncount(&self, payload_len: usize) {
+        self.messages.fetch_sub(1, Relaxed);
+        self.bytes
+            .fetch_sub(FRAME_HEADER_BYTES + payload_len as u64, Relaxed);
     }
 
     pub(crate) fn snapshot(&self, from: NodeId, to: NodeId) -> LinkStats {

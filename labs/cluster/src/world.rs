@@ -4,15 +4,17 @@
 //! cheats the model: a message to another node still goes through its link, encoded. The one
 //! deliberate exception is [`crate::Request::caller_waiting`], an oracle for measurements (see there).
 
+use std::io;
 use std::sync::Arc;
 
 use tokio::runtime::Handle;
 
 use crate::call::{Replies, ReplyPayload};
-use crate::link::{self, Frame, Link};
+use crate::link::{self, Frame, Link, Transport};
 use crate::pid::NodeId;
 use crate::process::ProcessTable;
 use crate::stats::{ClusterStats, Counters};
+use crate::tcp;
 
 /// One node's share of the world.
 pub(crate) struct NodeState {
@@ -30,19 +32,22 @@ pub(crate) struct World {
 }
 
 impl World {
-    /// Builds the world for nodes running on `runtimes` and starts one reader per link.
-    pub(crate) fn start(runtimes: Vec<Handle>) -> Arc<World> {
+    /// Builds the world for nodes running on `runtimes` and starts the tasks that carry each
+    /// link's frames over `transport`.
+    pub(crate) fn start(runtimes: Vec<Handle>, transport: Transport) -> io::Result<Arc<World>> {
         let len = runtimes.len();
         let mut links = Vec::with_capacity(len * len);
-        let mut readers = Vec::new();
+        // The receiving end of each link's queue, indexed like `links`.
+        let mut queues = Vec::with_capacity(len * len);
         for from in 0..len {
             for to in 0..len {
                 if from == to {
                     links.push(None);
+                    queues.push(None);
                 } else {
                     let (link, frames) = Link::new();
                     links.push(Some(link));
-                    readers.push((node_id(to), frames));
+                    queues.push(Some(frames));
                 }
             }
         }
@@ -59,11 +64,21 @@ impl World {
             links,
             counters: Counters::default(),
         });
-        for (to, frames) in readers {
-            let reader = link::read(Arc::clone(&world), to, frames);
-            world.node(to).runtime.spawn(reader);
+        match transport {
+            // The far node's reader drains each queue itself.
+            Transport::Memory => {
+                for (index, frames) in queues.into_iter().enumerate() {
+                    let (Some(frames), to) = (frames, node_id(index % len)) else {
+                        continue;
+                    };
+                    let reader = link::read(Arc::clone(&world), to, frames);
+                    world.node(to).runtime.spawn(reader);
+                }
+            }
+            // A writer on the sending node drains each queue into a socket.
+            Transport::Tcp => tcp::start(&world, queues)?,
         }
-        world
+        Ok(world)
     }
 
     pub(crate) fn len(&self) -> usize {

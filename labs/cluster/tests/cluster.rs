@@ -1,4 +1,7 @@
 //! The cluster's promises, each checked the way a lab will lean on it.
+//!
+//! Every promise about links (order, counters, calls, drops, shutdown) is checked on both
+//! transports: `memory::…` and `tcp::…` run the same function, see [`on_every_transport!`].
 
 use std::collections::HashMap;
 use std::sync::mpsc;
@@ -6,10 +9,53 @@ use std::time::{Duration, Instant};
 
 use cluster::watchdog::within;
 use cluster::{
-    CallError, Cluster, FRAME_HEADER_BYTES, Node, NodeId, Pid, Request, SendError, codec,
+    CallError, Cluster, FRAME_HEADER_BYTES, Node, NodeId, Pid, Request, SendError, Transport, codec,
 };
 
 const LIMIT: Duration = Duration::from_secs(20);
+
+/// Runs each named `fn(Transport)` as two tests: `memory::name` and `tcp::name`.
+macro_rules! on_every_transport {
+    ($($check:ident),* $(,)?) => {
+        mod memory {
+            $(#[test] fn $check() { super::$check(cluster::Transport::Memory) })*
+        }
+        mod tcp {
+            $(#[test] fn $check() { super::$check(cluster::Transport::Tcp) })*
+        }
+    };
+}
+
+on_every_transport!(
+    remote_sends_keep_per_pair_order_under_concurrent_senders,
+    links_count_exact_messages_and_bytes,
+    large_messages_cross_whole_and_in_order,
+    calls_work_on_real_threads_across_nodes,
+    a_timed_out_remote_call_is_still_served_and_counted_as_wasted,
+    a_send_to_a_dead_remote_process_is_accepted_then_dropped_and_counted,
+    dropping_the_cluster_stops_every_thread,
+);
+
+/// A cluster on real threads whose links use `transport`.
+fn threads(transport: Transport, nodes: usize, threads_per_node: usize) -> Cluster {
+    let cluster = Cluster::builder()
+        .nodes(nodes)
+        .threads_per_node(threads_per_node)
+        .transport(transport)
+        .build()
+        .unwrap();
+    assert_eq!(cluster.transport(), transport);
+    cluster
+}
+
+/// Polls `done` until it holds, or fails with `stuck` after [`LIMIT`].
+fn wait_until(stuck: &str, mut done: impl FnMut() -> bool) {
+    let deadline = Instant::now() + LIMIT;
+    while !done() {
+        assert!(Instant::now() < deadline, "{stuck} (after {LIMIT:?})");
+        std::thread::sleep(Duration::from_millis(1));
+    }
+}
 
 /// A message tagged with its sender and its place in that sender's sequence.
 type Tagged = (u32, u64);
@@ -91,20 +137,14 @@ fn local_sends_keep_per_pair_order_under_concurrent_senders() {
     run_concurrent_senders(&cluster, &[0], 0, 8, 5_000);
 }
 
-#[test]
-fn remote_sends_keep_per_pair_order_under_concurrent_senders() {
-    let cluster = Cluster::builder()
-        .nodes(3)
-        .threads_per_node(2)
-        .build()
-        .unwrap();
+fn remote_sends_keep_per_pair_order_under_concurrent_senders(transport: Transport) {
+    let cluster = threads(transport, 3, 2);
     // Senders on two other nodes and on the receiver's own node, all interleaving.
     run_concurrent_senders(&cluster, &[0, 2, 1], 1, 4, 5_000);
 }
 
-#[test]
-fn links_count_exact_messages_and_bytes() {
-    let cluster = Cluster::builder().nodes(3).build().unwrap();
+fn links_count_exact_messages_and_bytes(transport: Transport) {
+    let cluster = threads(transport, 3, 1);
     let (done, finished) = mpsc::channel();
     let receiver = cluster.node(1).spawn(move |mut inbox| async move {
         for _ in 0..100 {
@@ -139,6 +179,41 @@ fn links_count_exact_messages_and_bytes() {
     assert_eq!(cluster.stats().cross_node_messages(), 100);
 }
 
+fn large_messages_cross_whole_and_in_order(transport: Transport) {
+    let cluster = threads(transport, 2, 1);
+    // Larger than any buffer on the way, then small ones that must not overtake it.
+    let sizes = [4 << 20, 0, 1, 70_000, 3];
+    let (got_tx, got) = mpsc::channel();
+    let receiver = cluster
+        .node(1)
+        .spawn(move |mut inbox: cluster::Process<Vec<u8>>| async move {
+            while let Some(bytes) = inbox.recv().await {
+                got_tx.send(bytes).unwrap();
+            }
+        });
+    let messages: Vec<Vec<u8>> = sizes
+        .iter()
+        .map(|&size| (0..size).map(|i| (i % 251) as u8).collect())
+        .collect();
+    for message in &messages {
+        cluster.node(0).send(receiver, message.clone()).unwrap();
+    }
+    for (i, sent) in messages.iter().enumerate() {
+        let arrived = got
+            .recv_timeout(LIMIT)
+            .expect("a large message did not arrive");
+        assert!(
+            arrived == *sent,
+            "message {i} arrived changed or out of order"
+        );
+    }
+    let expected: u64 = messages
+        .iter()
+        .map(|m| FRAME_HEADER_BYTES + codec::encode(m).unwrap().len() as u64)
+        .sum();
+    assert_eq!(cluster.stats().cross_node_bytes(), expected);
+}
+
 /// A registry that takes `work` per request and records what it served and whether the reply
 /// found its caller.
 fn slow_echo(
@@ -158,7 +233,7 @@ fn slow_echo(
     )
 }
 
-fn check_timed_out_call_is_still_served(caller_node: usize) {
+fn check_timed_out_call_is_still_served_in_virtual_time(caller_node: usize) {
     let cluster = Cluster::virtual_time(2).unwrap();
     let (served_tx, served) = mpsc::channel();
     let echo = slow_echo(&cluster.node(0), Duration::from_millis(100), served_tx);
@@ -184,18 +259,66 @@ fn check_timed_out_call_is_still_served(caller_node: usize) {
 }
 
 #[test]
-fn a_timed_out_local_call_is_still_served_and_counted_as_wasted() {
-    check_timed_out_call_is_still_served(0);
+fn a_timed_out_local_call_is_still_served_and_counted_as_wasted_in_virtual_time() {
+    check_timed_out_call_is_still_served_in_virtual_time(0);
 }
 
 #[test]
-fn a_timed_out_remote_call_is_still_served_and_counted_as_wasted() {
-    check_timed_out_call_is_still_served(1);
+fn a_timed_out_remote_call_is_still_served_and_counted_as_wasted_in_virtual_time() {
+    check_timed_out_call_is_still_served_in_virtual_time(1);
 }
 
-#[test]
-fn calls_work_on_real_threads_across_nodes() {
-    let cluster = Cluster::builder().nodes(2).build().unwrap();
+/// The same story on real threads: request 1 times out and is still served (wasted), request 2
+/// is answered. The registry works on request 1 until its caller has given up, however slow the
+/// machine, so the outcome does not hang on timing.
+fn a_timed_out_remote_call_is_still_served_and_counted_as_wasted(transport: Transport) {
+    let cluster = threads(transport, 2, 1);
+    let (served_tx, served) = mpsc::channel();
+    let echo = cluster.node(0).spawn(
+        move |mut inbox: cluster::Process<Request<u64, u64>>| async move {
+            while let Some(request) = inbox.recv().await {
+                let deadline = tokio::time::Instant::now() + LIMIT;
+                while request.body == 1
+                    && request.caller_waiting(inbox.node())
+                    && tokio::time::Instant::now() < deadline
+                {
+                    tokio::time::sleep(Duration::from_millis(1)).await;
+                }
+                let value = request.body;
+                let delivered = request.reply(inbox.node(), value * 2).is_ok();
+                served_tx.send((value, delivered)).unwrap();
+            }
+        },
+    );
+    let caller = cluster.node(1);
+    let (slow, fast) = cluster.block_on(async move {
+        let slow = caller.call(echo, 1, Duration::from_millis(30)).await;
+        let fast = caller.call(echo, 2, LIMIT).await;
+        (slow, fast)
+    });
+    assert_eq!(slow, Err(CallError::Timeout));
+    assert_eq!(fast, Ok(4));
+    let served: Vec<_> = (0..2)
+        .map(|_| served.recv_timeout(LIMIT).unwrap())
+        .collect();
+    assert_eq!(served, vec![(1, false), (2, true)]);
+    // The wasted reply crossed the link before the answered one, so it has been counted.
+    let stats = cluster.stats();
+    assert_eq!(
+        (stats.calls, stats.replies, stats.timeouts, stats.wasted),
+        (2, 1, 1, 1)
+    );
+    let requests = stats.link(NodeId(1), NodeId(0)).unwrap();
+    let replies = stats.link(NodeId(0), NodeId(1)).unwrap();
+    assert_eq!(
+        (requests.messages, replies.messages),
+        (2, 2),
+        "both replies cross the link, wanted or not"
+    );
+}
+
+fn calls_work_on_real_threads_across_nodes(transport: Transport) {
+    let cluster = threads(transport, 2, 1);
     let (served_tx, _served) = mpsc::channel();
     let echo = slow_echo(&cluster.node(1), Duration::ZERO, served_tx);
     let caller = cluster.node(0);
@@ -207,7 +330,15 @@ fn calls_work_on_real_threads_across_nodes() {
         replies
     });
     assert_eq!(replies, (0..50).map(|i| i * 2).collect::<Vec<_>>());
-    assert_eq!(cluster.stats().replies, 50);
+    let stats = cluster.stats();
+    assert_eq!((stats.calls, stats.replies, stats.wasted), (50, 50, 0));
+    let requests = stats.link(NodeId(0), NodeId(1)).unwrap();
+    let answers = stats.link(NodeId(1), NodeId(0)).unwrap();
+    assert_eq!((requests.messages, answers.messages), (50, 50));
+    let reply_bytes: u64 = (0..50u64)
+        .map(|i| FRAME_HEADER_BYTES + codec::encode(&(i * 2)).unwrap().len() as u64)
+        .sum();
+    assert_eq!(answers.bytes, reply_bytes);
 }
 
 #[test]
@@ -237,8 +368,28 @@ fn a_send_to_a_dead_local_process_is_an_error_and_counted() {
     assert!(cluster.stats().dropped >= 1);
 }
 
+fn a_send_to_a_dead_remote_process_is_accepted_then_dropped_and_counted(transport: Transport) {
+    let cluster = threads(transport, 2, 1);
+    let pid = cluster.node(1).spawn(|_: cluster::Process<u32>| async {});
+    // Once the process is gone, a send from its own node fails (and counts as dropped).
+    wait_until("the process never exited", || {
+        cluster.node(1).send(pid, 0).is_err()
+    });
+    let before = cluster.stats();
+    assert_eq!(
+        cluster.node(0).send(pid, 7),
+        Ok(()),
+        "like the BEAM, a remote send does not report a dead receiver"
+    );
+    wait_until("the far node did not count the drop", || {
+        cluster.stats().since(&before).dropped == 1
+    });
+    let link = cluster.stats().since(&before).link(NodeId(0), NodeId(1));
+    assert_eq!(link.unwrap().messages, 1, "the message crossed the link");
+}
+
 #[test]
-fn a_send_to_a_dead_remote_process_is_accepted_then_dropped_and_counted() {
+fn a_send_to_a_dead_remote_process_is_accepted_then_dropped_and_counted_in_virtual_time() {
     let cluster = Cluster::virtual_time(2).unwrap();
     let pid = cluster.node(1).spawn(|_: cluster::Process<u32>| async {});
     let sender = cluster.node(0);
@@ -276,13 +427,8 @@ fn thread_names() -> Vec<String> {
         .collect()
 }
 
-#[test]
-fn dropping_the_cluster_stops_every_thread() {
-    let cluster = Cluster::builder()
-        .nodes(3)
-        .threads_per_node(2)
-        .build()
-        .unwrap();
+fn dropping_the_cluster_stops_every_thread(transport: Transport) {
+    let cluster = threads(transport, 3, 2);
     let prefix = cluster.thread_name_prefix();
     let mine = || {
         thread_names()
@@ -290,11 +436,19 @@ fn dropping_the_cluster_stops_every_thread() {
             .filter(|name| name.starts_with(&prefix))
             .count()
     };
-    // Give every node some work so its workers are really up.
+    // Give every node and every link some work so that everything is really up.
     let (done, finished) = mpsc::channel();
     for node in cluster.nodes() {
         let done = done.clone();
-        node.spawn(move |_: cluster::Process<()>| async move { done.send(()).unwrap() });
+        let pid = node.spawn(move |mut inbox: cluster::Process<()>| async move {
+            for _ in 0..2 {
+                inbox.recv().await; // one message from each other node
+            }
+            done.send(()).unwrap()
+        });
+        for other in cluster.nodes().filter(|other| other.id() != node.id()) {
+            other.send(pid, ()).unwrap();
+        }
     }
     for _ in 0..3 {
         finished.recv_timeout(LIMIT).unwrap();
