@@ -3,6 +3,7 @@
 //! - [`common`]: the core every bottleneck shares and which knows none of them;
 //! - one module per bottleneck, each holding its scenario, its measurement, its report, its lab's
 //!   grading and its thresholds (`bars`): [`send_cost`], [`fanout`], [`ring`], [`semaphore`];
+//! - [`reconnect`]: the three bottlenecks at once, every combination of their fixes;
 //! - [`registry`]: the one list of labs and scenarios.
 //!
 //! `workbook reproduce` (the binary in `main.rs`) runs the scenarios; the criterion and gungraun
@@ -11,6 +12,7 @@
 
 pub mod common;
 pub mod fanout;
+pub mod reconnect;
 pub mod registry;
 pub mod ring;
 pub mod semaphore;

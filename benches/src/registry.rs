@@ -21,10 +21,12 @@ pub const SCENARIOS: &[&dyn Scenario] = &[
     &crate::ring::RingStorm,
     &crate::semaphore::stampede::Stampede,
     &crate::semaphore::stampede::Outage,
+    &crate::reconnect::Reconnect,
 ];
 
 /// Every threshold, by bottleneck and name, for CI and `workbook registry`.
 pub fn thresholds() -> serde_json::Value {
+    use crate::reconnect::bars as rc;
     use crate::{fanout::bars as f, ring::bars as r, semaphore::bars as s, send_cost::bars as c};
     serde_json::json!({
         "send_cost": {
@@ -38,12 +40,15 @@ pub fn thresholds() -> serde_json::Value {
             "bytes_naive_over_relay": f::BYTES_NAIVE_OVER_RELAY,
             "instructions_naive_over_manifold": f::INSTRUCTIONS_NAIVE_OVER_MANIFOLD,
             "instructions_manifold_over_relay": f::INSTRUCTIONS_MANIFOLD_OVER_RELAY,
+            "beam_naive_over_manifold": f::BEAM_NAIVE_OVER_MANIFOLD,
         },
         "ring": {
             "copy_out_over_fastglobal": r::COPY_OUT_OVER_FASTGLOBAL,
             "actor_over_fastglobal": r::ACTOR_OVER_FASTGLOBAL,
             "cached_over_raw": r::CACHED_OVER_RAW,
             "update_ns": r::UPDATE_NS,
+            "beam_genserver_over_persistent_term": r::BEAM_GENSERVER_OVER_PERSISTENT_TERM,
+            "beam_fastglobal_within_persistent_term": r::BEAM_FASTGLOBAL_WITHIN_PERSISTENT_TERM,
         },
         "semaphore": {
             "time_to_all_served_over_ideal": s::TIME_TO_ALL_SERVED_OVER_IDEAL,
@@ -51,6 +56,12 @@ pub fn thresholds() -> serde_json::Value {
             "process_over_semaphore": s::PROCESS_OVER_SEMAPHORE,
             "instructions_semaphore_over_bare_pair": s::INSTRUCTIONS_SEMAPHORE_OVER_BARE_PAIR,
             "instructions_process_over_semaphore": s::INSTRUCTIONS_PROCESS_OVER_SEMAPHORE,
+            "beam_genserver_over_ets_update_counter": s::BEAM_GENSERVER_OVER_ETS_UPDATE_COUNTER,
+        },
+        "reconnect": {
+            "nothing_fixed_served_below": rc::NOTHING_FIXED_SERVED_BELOW,
+            "all_fixed_over_ideal": rc::ALL_FIXED_OVER_IDEAL,
+            "wall_s": rc::WALL_S,
         },
     })
 }
@@ -67,6 +78,7 @@ pub fn describe() -> serde_json::Value {
                 "file": lab.file,
                 "chapter": lab.chapter,
                 "hints": lab.hint_list().len(),
+                "bar": lab.bar.as_ref().map(|bar| bar.words),
             })
         })
         .collect();

@@ -5,10 +5,50 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn workbook(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_workbook"))
-        .args(args)
-        .output()
-        .expect("could not run workbook")
+    workbook_with_path(args, None)
+}
+
+/// Runs workbook with `PATH` set to `path` (when given): what a machine without Erlang sees.
+fn workbook_with_path(args: &[&str], path: Option<&Path>) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_workbook"));
+    if let Some(path) = path {
+        command.env("PATH", path);
+    }
+    command.args(args).output().expect("could not run workbook")
+}
+
+/// A small send-cost run into `out`, with `extra` flags.
+fn small_send_cost(out: &Path, extra: &[&str], path: Option<&Path>) -> Output {
+    let mut args = vec![
+        "reproduce",
+        "send-cost",
+        "--scale",
+        "quick",
+        "--set",
+        "sends=500",
+        "--set",
+        "rounds=1",
+        "--set",
+        "members=100",
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    let output = workbook_with_path(&args, path);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(
+        files_in(out),
+        ["send-cost.json", "send-cost.md", "send-cost.svg"]
+    );
+    output
+}
+
+fn results(out: &Path) -> serde_json::Value {
+    serde_json::from_slice(&std::fs::read(out.join("send-cost.json")).unwrap()).unwrap()
 }
 
 /// A fresh, empty directory for one test.
@@ -148,31 +188,8 @@ fn an_unknown_lab_is_refused() {
 #[test]
 fn a_small_run_writes_json_table_and_plot() {
     let out = scratch("run");
-    let output = workbook(&[
-        "reproduce",
-        "send-cost",
-        "--scale",
-        "quick",
-        "--set",
-        "sends=500",
-        "--set",
-        "rounds=1",
-        "--set",
-        "members=100",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    assert_eq!(
-        files_in(&out),
-        ["send-cost.json", "send-cost.md", "send-cost.svg"]
-    );
-    let json: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(out.join("send-cost.json")).unwrap()).unwrap();
+    let output = small_send_cost(&out, &[], None);
+    let json = results(&out);
     for key in ["cpu", "cores", "os", "rustc"] {
         assert!(!json["machine"][key].is_null(), "machine.{key} missing");
     }
@@ -181,7 +198,94 @@ fn a_small_run_writes_json_table_and_plot() {
     assert!(json["one_by_one_30k_ns"]["cluster_local"].as_f64().unwrap() > 0.0);
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(
-        stdout.contains("| one send: cluster send, other node |"),
+        stdout.contains("| one send: cluster send"),
         "the summary table is printed: {stdout}"
+    );
+    // The table as written (the printed one is cut to the terminal's width).
+    let table = std::fs::read_to_string(out.join("send-cost.md")).unwrap();
+    assert!(
+        table.contains("| one send: cluster send, other node |"),
+        "{table}"
+    );
+    // The BEAM side ran beside it (the only test that runs it: two at once would race on
+    // beam/_build), or one line said why not.
+    match json["beam"]["otp_release"].as_str() {
+        Some(otp) => {
+            for place in ["local", "remote"] {
+                assert!(json["beam"]["per_send_ns"][place].as_f64().unwrap() > 0.0);
+            }
+            assert_eq!(
+                json["beam"]["receivers"], 100,
+                "as many processes as the Rust"
+            );
+            assert!(
+                table.contains(&format!("| BEAM here (OTP {otp}) |")),
+                "{table}"
+            );
+        }
+        None => assert!(stdout.contains("BEAM side skipped"), "{stdout}"),
+    }
+}
+
+#[test]
+fn no_beam_is_accepted_and_reports_the_rust_alone() {
+    let out = scratch("no-beam");
+    let output = small_send_cost(&out, &["--no-beam"], None);
+    let json = results(&out);
+    assert!(json["beam"].is_null(), "no BEAM figures: {}", json["beam"]);
+    assert!(json["per_send_ns"]["cluster_remote"].as_f64().unwrap() > 0.0);
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr),
+    );
+    assert!(!stdout.contains("BEAM here"), "{stdout}");
+    assert!(!stdout.contains("BEAM side skipped"), "{stdout}");
+    assert!(!stderr.contains("[beam"), "{stderr}");
+}
+
+#[test]
+fn without_erlang_one_line_says_how_to_install_it_and_the_rust_runs_alone() {
+    let out = scratch("no-erlang");
+    let empty = scratch("no-erlang-path");
+    let output = small_send_cost(&out, &[], Some(&empty));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let told: Vec<&str> = stdout.lines().filter(|l| l.contains("skipped")).collect();
+    assert_eq!(told.len(), 1, "one line: {stdout}");
+    assert!(
+        told[0].contains("no `elixir` on PATH")
+            && told[0].contains("apt-get install erlang-nox elixir"),
+        "{}",
+        told[0]
+    );
+    assert!(!stdout.contains("BEAM here"), "{stdout}");
+    assert!(results(&out)["beam"].is_null());
+}
+
+#[test]
+fn bad_reconnect_values_are_refused() {
+    let out = scratch("reconnect");
+    let dir = out.to_str().unwrap();
+    for (set, expected) in [
+        (
+            "profile=fast",
+            "profile is one of all, blog, rust, beam (got 'fast')",
+        ),
+        ("profile=9", "profile must be between 0 and 3 (got 9)"),
+        (
+            "sessions=0",
+            "sessions must be between 200 and 1,000,000 (got 0)",
+        ),
+        (
+            "restarting=11",
+            "restarting must be between 1 and 10 (got 11)",
+        ),
+    ] {
+        let output = workbook(&["reproduce", "reconnect", "--set", set, "--out", dir]);
+        assert_refused(&output, expected);
+    }
+    assert!(
+        files_in(&out).is_empty(),
+        "a refused run wrote {:?}",
+        files_in(&out)
     );
 }

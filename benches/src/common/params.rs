@@ -112,16 +112,26 @@ impl fmt::Display for InputError {
 
 impl std::error::Error for InputError {}
 
-/// Parses `name=value` for `--set`.
+/// Parses `name=value` for `--set`. The value is a whole number, or one of the names the
+/// parameter declares (`profile=blog`, see `Scenario::value_names`), which stands for its index.
 pub fn parse_override(text: &str) -> Result<(String, u64), String> {
     let (name, value) = text
         .split_once('=')
         .ok_or_else(|| format!("'{text}' is not NAME=VALUE"))?;
+    let name = name.trim();
     let digits: String = value.chars().filter(|c| *c != '_' && *c != ',').collect();
-    let value = digits
-        .parse::<u64>()
-        .map_err(|_| format!("'{value}' is not a whole number (in '{text}')"))?;
-    Ok((name.trim().to_owned(), value))
+    if let Ok(number) = digits.parse::<u64>() {
+        return Ok((name.to_owned(), number));
+    }
+    let names = crate::common::scenario::value_names(name);
+    if names.is_empty() {
+        return Err(format!("'{value}' is not a whole number (in '{text}')"));
+    }
+    let index = names
+        .iter()
+        .position(|known| known.eq_ignore_ascii_case(value.trim()))
+        .ok_or_else(|| format!("{name} is one of {} (got '{value}')", names.join(", ")))?;
+    Ok((name.to_owned(), index as u64))
 }
 
 /// `1234567` as `1,234,567`.
@@ -195,6 +205,16 @@ mod tests {
         );
         assert!(parse_override("members").is_err());
         assert!(parse_override("members=-1").is_err());
+        // A parameter that declares names takes them (in any case) for their index, and only them.
+        assert_eq!(
+            parse_override("profile=Blog").unwrap(),
+            ("profile".into(), 1)
+        );
+        let unknown = parse_override("profile=fast").unwrap_err();
+        assert!(
+            unknown.starts_with("profile is one of all, blog"),
+            "{unknown}"
+        );
     }
 
     #[test]

@@ -19,7 +19,7 @@ pub struct Report {
     /// The scenario's name, also the files' stem.
     pub scenario: &'static str,
     /// What it measures, in a few words.
-    pub title: &'static str,
+    pub title: String,
     /// Where it ran.
     pub machine: Machine,
     /// When it ran (UTC, RFC 3339).

@@ -22,10 +22,26 @@ pub trait Scenario: Sync {
     fn name(&self) -> &'static str;
     /// What it measures, in a few words.
     fn title(&self) -> &'static str;
+    /// The title with the sizes of this run (what the run prints and its results say), for a
+    /// scenario whose title names a size the parameters can change.
+    fn heading(&self, params: &Params) -> String {
+        let _ = params;
+        self.title().to_owned()
+    }
     /// Its parameters, with bounds and values per scale.
     fn params(&self) -> &'static [ParamSpec];
     /// A generous estimate of the memory a run with `params` needs, in bytes.
     fn memory_bytes(&self, params: &Params) -> u64;
+    /// Refuses values it cannot run with here, before anything runs (bounds are already
+    /// checked), in one sentence. The default accepts everything.
+    fn validate(&self, _params: &Params) -> Result<(), String> {
+        Ok(())
+    }
+    /// Names a parameter accepts instead of a number (`--set profile=blog`), in value order: the
+    /// name at index `i` stands for `i`. Empty (the default) for a plain number.
+    fn value_names(&self, _param: &str) -> &'static [&'static str] {
+        &[]
+    }
     /// Runs it, and its BEAM side through `beam` if it has one. An `Err` is a broken invariant
     /// or a failed measurement (the BEAM's included), in one sentence.
     fn run(&self, params: &Params, progress: &Progress, beam: &Beam) -> Result<Outcome, String>;
@@ -103,6 +119,16 @@ pub fn all() -> Vec<&'static dyn Scenario> {
     crate::registry::SCENARIOS.to_vec()
 }
 
+/// The names parameter `param` accepts instead of a number, in the first scenario that declares
+/// some ([`Scenario::value_names`]); empty when none does.
+pub fn value_names(param: &str) -> &'static [&'static str] {
+    all()
+        .into_iter()
+        .map(|s| s.value_names(param))
+        .find(|names| !names.is_empty())
+        .unwrap_or(&[])
+}
+
 /// The scenario called `name`.
 pub fn find(name: &str) -> Result<&'static dyn Scenario, InputError> {
     all().into_iter().find(|s| s.name() == name).ok_or_else(|| {
@@ -158,6 +184,9 @@ impl Plan {
             let params = Params::resolve(scenario.params(), scale, &relevant)
                 .map_err(|e| InputError(format!("{}: {e}", scenario.name())))?;
             check_memory(scenario, &params)?;
+            scenario
+                .validate(&params)
+                .map_err(|e| InputError(format!("{}: {e}", scenario.name())))?;
             runs.push((scenario, params));
         }
         report::check_writable(&out).map_err(InputError)?;
@@ -179,7 +208,7 @@ impl Plan {
             let starting = format!(
                 "▶ {}: {} ({} scale)",
                 scenario.name(),
-                scenario.title(),
+                scenario.heading(&params),
                 self.scale
             );
             println!("\n{}", fit(&starting, WIDTH));
@@ -190,7 +219,7 @@ impl Plan {
             progress.finish();
             let report = Report {
                 scenario: scenario.name(),
-                title: scenario.title(),
+                title: scenario.heading(&params),
                 machine: machine.clone(),
                 date: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
                 scale: self.scale,
@@ -207,7 +236,7 @@ impl Plan {
                     self.out.display()
                 )
             })?;
-            let heading = format!("## {}: {}", scenario.name(), scenario.title());
+            let heading = format!("## {}: {}", scenario.name(), report.title);
             println!("\n{}\n", fit(&heading, WIDTH));
             println!("{}", fit(&outcome.table, WIDTH));
             let reference = self

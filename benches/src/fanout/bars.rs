@@ -16,3 +16,6 @@ pub const BYTES_NAIVE_OVER_RELAY: f64 = 100.0;
 pub const INSTRUCTIONS_NAIVE_OVER_MANIFOLD: f64 = 5.0;
 /// Instructions the guild runs per publish to 3,000 members: Manifold ÷ the relay (CI).
 pub const INSTRUCTIONS_MANIFOLD_OVER_RELAY: f64 = 2.0;
+/// The BEAM side (`beam/run fanout`, real distributed Erlang): guild-side publish, median, naive ÷
+/// Manifold. The blog's claim, checked on the BEAM itself.
+pub const BEAM_NAIVE_OVER_MANIFOLD: f64 = 10.0;

@@ -4,7 +4,8 @@
 //! at 30,000 sessions. Manifold made the guild send once per node instead. This scenario measures
 //! the naive strategy, Manifold, its two later options (pack once, offload) and Discord's later
 //! relays on the same cluster (a guild node and four session nodes), then sweeps the member count
-//! from 25 up, the blog's "groups of 25 to 30,000" story.
+//! from 25 up, the blog's "groups of 25 to 30,000" story. Its BEAM side (`beam/run fanout`) runs
+//! the naive guild and Manifold on real distributed Erlang nodes, beside them.
 
 pub mod bars;
 pub mod lab;
@@ -12,6 +13,7 @@ pub mod measure;
 
 use serde_json::{Map, Value, json};
 
+use crate::common::beam::{self, Beam, BeamRun};
 use crate::common::params::{ParamSpec, Params, group_digits};
 use crate::common::plot_lines::{Axis, LineChart, Series, line_charts};
 use crate::common::report::{human_ns, markdown_table, tick_ns};
@@ -147,7 +149,7 @@ impl Scenario for FanoutScenario {
         largest * 4096 + (256 << 20)
     }
 
-    fn run(&self, params: &Params, progress: &Progress) -> Result<Outcome, String> {
+    fn run(&self, params: &Params, progress: &Progress, beam: &Beam) -> Result<Outcome, String> {
         let setup = Setup {
             members: params.count("members"),
             session_nodes: params.count("session_nodes"),
@@ -159,7 +161,7 @@ impl Scenario for FanoutScenario {
             .into_iter()
             .filter(|&n| n <= params.count("sweep_max"))
             .collect();
-        progress.steps((STRATEGIES.len() * (1 + sweep.len())) as u64);
+        progress.steps((STRATEGIES.len() * (1 + sweep.len())) as u64 + beam.steps());
 
         let mut runs = Vec::new();
         for strategy in &STRATEGIES {
@@ -191,9 +193,14 @@ impl Scenario for FanoutScenario {
             });
         }
 
-        let figures = figures(&runs);
-        let checks = checks(&runs, setup.session_nodes);
-        let table = table(&runs, &checks, setup, publishes);
+        let beam = run_beam(beam, setup, publishes, progress)?;
+        let mut figures = figures(&runs);
+        let mut checks = checks(&runs, setup.session_nodes);
+        if let Some(beam) = &beam {
+            add_beam_figures(&mut figures, beam);
+            checks.extend(beam_checks(beam, setup.session_nodes));
+        }
+        let table = table(&runs, &checks, setup, publishes, beam.as_ref());
         let svg = plot(&runs)?;
         let blog = json!({
             "per_send_us": BLOG_PER_SEND_US,
@@ -209,6 +216,130 @@ impl Scenario for FanoutScenario {
             checks,
         })
     }
+}
+
+/// The BEAM's strategies, by key: its naive guild and its Manifold.
+const BEAM_STRATEGIES: [&str; 2] = ["naive", "manifold"];
+/// The figures each BEAM strategy must report.
+const BEAM_FIGURES: [&str; 11] = [
+    "guild_publish_p50_ns",
+    "guild_publish_ns",
+    "delivery_p50_ns",
+    "delivery_p99_ns",
+    "cross_node_messages",
+    "cross_node_erlang_messages",
+    "cross_node_bytes",
+    "delivered",
+    "expected_deliveries",
+    "incomplete_members",
+    "order_violations",
+];
+/// At most this many back-to-back publishes on the BEAM (its own default): one send per member
+/// from one process costs the BEAM microseconds each, so the naive guild's 200 publishes to
+/// 30,000 members would take minutes.
+const BEAM_MAX_PUBLISHES: usize = 30;
+/// At most this many publishes one at a time on the BEAM (its own default).
+const BEAM_MAX_ISOLATED: usize = 5;
+
+/// Runs the BEAM side on the same members and session nodes, and checks that it delivered every
+/// event exactly once and in order (anything else fails the run, as for the Rust strategies).
+fn run_beam(
+    beam: &Beam,
+    setup: Setup,
+    publishes: usize,
+    progress: &Progress,
+) -> Result<Option<BeamRun>, String> {
+    let required: Vec<String> = BEAM_STRATEGIES
+        .iter()
+        .flat_map(|key| BEAM_FIGURES.map(|figure| format!("strategies.{key}.{figure}")))
+        .chain(["members".into(), "session_nodes".into()])
+        .collect();
+    let required: Vec<&str> = required.iter().map(String::as_str).collect();
+    let flags = [
+        ("members", setup.members as u64),
+        ("peers", setup.session_nodes as u64),
+        ("publishes", publishes.min(BEAM_MAX_PUBLISHES) as u64),
+        ("isolated", publishes.min(BEAM_MAX_ISOLATED) as u64),
+    ];
+    let Some(run) = beam.run("fanout", &flags, &required, progress)? else {
+        return Ok(None);
+    };
+    for key in BEAM_STRATEGIES {
+        let figure = |name: &str| run.figure(&format!("strategies.{key}.{name}"));
+        if figure("order_violations") > 0.0 {
+            return Err(format!(
+                "BEAM {key}: {} deliveries arrived twice, out of order or not at all before the next",
+                figure("order_violations")
+            ));
+        }
+        let (delivered, expected) = (figure("delivered"), figure("expected_deliveries"));
+        if delivered != expected || figure("incomplete_members") > 0.0 {
+            return Err(format!(
+                "BEAM {key}: {delivered} deliveries instead of {expected}; {} members did not get every event",
+                figure("incomplete_members")
+            ));
+        }
+    }
+    Ok(Some(run))
+}
+
+/// The BEAM's whole output under `beam`, and its two strategies beside the others, as
+/// `beam_naive` and `beam_manifold`: messages between nodes counted as Erlang messages (the
+/// connection's writes, where OTP cuts a message over 64 KiB into fragments, kept as
+/// `cross_node_fragments`).
+fn add_beam_figures(figures: &mut Map<String, Value>, beam: &BeamRun) {
+    let json = beam.json();
+    for key in BEAM_STRATEGIES {
+        let mut strategy = json["strategies"][key].clone();
+        if let Some(s) = strategy.as_object_mut() {
+            let erlang = s
+                .remove("cross_node_erlang_messages")
+                .unwrap_or(Value::Null);
+            let writes = s.insert("cross_node_messages".into(), erlang);
+            s.insert("cross_node_fragments".into(), writes.unwrap_or(Value::Null));
+        }
+        if let Some(strategies) = figures.get_mut("strategies").and_then(Value::as_object_mut) {
+            strategies.insert(format!("beam_{key}"), strategy);
+        }
+    }
+    let median = |key: &str| beam.figure(&format!("strategies.{key}.guild_publish_p50_ns"));
+    if let Some(ratios) = figures.get_mut("ratios").and_then(Value::as_object_mut) {
+        ratios.insert(
+            "beam_guild_publish_median".into(),
+            json!(median("naive") / median("manifold")),
+        );
+    }
+    figures.insert("beam".into(), json.clone());
+}
+
+/// The BEAM side's bars ([`bars`]): the blog's claim on the BEAM itself.
+fn beam_checks(beam: &BeamRun, session_nodes: usize) -> Vec<Check> {
+    let figure = |key: &str, name: &str| beam.figure(&format!("strategies.{key}.{name}"));
+    let median = |key: &str| figure(key, "guild_publish_p50_ns");
+    let messages = figure("manifold", "cross_node_erlang_messages");
+    vec![
+        Check::ratio_at_least(
+            "BEAM here, guild-side publish, median: naive ÷ manifold",
+            median("naive") / median("manifold"),
+            bars::BEAM_NAIVE_OVER_MANIFOLD,
+        ),
+        Check::that(
+            format!(
+                "BEAM here, manifold: Erlang messages between nodes per publish = session nodes ({session_nodes})"
+            ),
+            format!("{messages:.1}"),
+            messages == session_nodes as f64,
+        ),
+        Check::that(
+            "BEAM here: every member got every event, exactly once and in order",
+            format!(
+                "{} + {} deliveries, 0 violations",
+                count(figure("naive", "delivered")),
+                count(figure("manifold", "delivered"))
+            ),
+            true, // anything else ended the run with an error
+        ),
+    ]
 }
 
 /// Exactly once and in order, or the run is broken.
@@ -379,7 +510,13 @@ fn bytes_text(bytes: f64) -> String {
     }
 }
 
-fn table(runs: &[Run], checks: &[Check], setup: Setup, publishes: usize) -> String {
+fn table(
+    runs: &[Run],
+    checks: &[Check],
+    setup: Setup,
+    publishes: usize,
+    beam: Option<&BeamRun>,
+) -> String {
     let blog = |key: &str| match key {
         "naive" => format!(
             "{}–{} s in the guild at 30,000 sessions ({}–{} µs per send)",
@@ -388,7 +525,23 @@ fn table(runs: &[Run], checks: &[Check], setup: Setup, publishes: usize) -> Stri
         "manifold" => "packets between nodes halved (Manifold's README)".to_owned(),
         _ => "—".to_owned(),
     };
-    let rows: Vec<Vec<String>> = runs
+    // The BEAM's guild time and traffic beside the strategy it ran.
+    let beam_cell = |key: &str| -> Option<String> {
+        let beam = beam?;
+        if !BEAM_STRATEGIES.contains(&key) {
+            return None;
+        }
+        let figure = |name: &str| beam.figure(&format!("strategies.{key}.{name}"));
+        Some(format!(
+            "{} ({}) in the guild; {:.0} messages, {} between nodes",
+            human_ns(figure("guild_publish_ns")),
+            human_ns(figure("guild_publish_p50_ns")),
+            figure("cross_node_erlang_messages"),
+            bytes_text(figure("cross_node_bytes"))
+        ))
+    };
+    let beam_cells = runs.iter().map(|run| beam_cell(run.strategy.key)).collect();
+    let mut rows: Vec<Vec<String>> = runs
         .iter()
         .map(|run| {
             let m = &run.main;
@@ -413,7 +566,7 @@ fn table(runs: &[Run], checks: &[Check], setup: Setup, publishes: usize) -> Stri
             ]
         })
         .collect();
-    let header = [
+    let mut header: Vec<String> = [
         "strategy",
         "in the guild: mean (median)",
         "guild thread CPU time: mean",
@@ -423,7 +576,11 @@ fn table(runs: &[Run], checks: &[Check], setup: Setup, publishes: usize) -> Stri
         "bytes between nodes",
         "order violations",
         "BEAM, from the blog",
-    ];
+    ]
+    .map(str::to_owned)
+    .into();
+    beam::add_column(beam, &mut header, &mut rows, 8, beam_cells);
+    let header: Vec<&str> = header.iter().map(String::as_str).collect();
     let mut out = format!(
         "{} members on {} session nodes ({} threads each), {}-byte events; figures per publish. \
          Each strategy publishes {publishes} events one at a time (delivery times, traffic), then \
@@ -434,6 +591,23 @@ fn table(runs: &[Run], checks: &[Check], setup: Setup, publishes: usize) -> Stri
         fanout_kit::EVENT_BODY_BYTES
     );
     out += &markdown_table(&header, &rows);
+    if let Some(beam) = beam {
+        let json = beam.json();
+        out += &format!(
+            "\n*BEAM here: `beam/run fanout`, the same {} members on {} peer nodes (each its own OS \
+             process, distributed Erlang over loopback), {} publishes back to back; messages \
+             counted as Erlang messages (the connection's writes: {}).*\n",
+            count(beam.figure("members")),
+            beam.figure("session_nodes"),
+            json["publishes"],
+            BEAM_STRATEGIES
+                .map(|key| format!(
+                    "{key} {:.0}",
+                    beam.figure(&format!("strategies.{key}.cross_node_messages"))
+                ))
+                .join(", ")
+        );
+    }
     let relay = find(runs, "relay");
     out += &format!(
         "\nThe relay's one-time registration (its first publish) sent {} between nodes.\n\n",
@@ -518,7 +692,9 @@ mod tests {
             ],
         )
         .unwrap();
-        let outcome = FanoutScenario.run(&params, &Progress::hidden()).unwrap();
+        let outcome = FanoutScenario
+            .run(&params, &Progress::hidden(), &Beam::off())
+            .unwrap();
         for key in [
             "naive",
             "manifold",

@@ -11,3 +11,9 @@ pub const ACTOR_OVER_FASTGLOBAL: f64 = 40.0;
 pub const CACHED_OVER_RAW: f64 = 1.25;
 /// Building and publishing a new ring after one node joins, at most, in ns.
 pub const UPDATE_NS: f64 = 10e6;
+/// The BEAM side's storm (`beam/run ring`): a `GenServer.call` per lookup ÷ `:persistent_term`,
+/// total time.
+pub const BEAM_GENSERVER_OVER_PERSISTENT_TERM: f64 = 5.0;
+/// The BEAM side's storm: FastGlobal and `:persistent_term`, the slower ÷ the faster (at most):
+/// the same idea, one by hand and one built in.
+pub const BEAM_FASTGLOBAL_WITHIN_PERSISTENT_TERM: f64 = 2.0;

@@ -11,6 +11,9 @@
 //! ring process at the same moment (`callers` = `sessions`). How much a call costs depends on how
 //! many wait for the process, so the ring process is also swept over the number of callers.
 //!
+//! Its BEAM side (`beam/run ring`) runs the same storm on the BEAM: a `GenServer.call`, a copy out
+//! of ETS, FastGlobal and `:persistent_term`.
+//!
 //! `measure` runs the strategies; `report` turns what they did into figures, checks, the
 //! tables and the plot.
 
@@ -23,6 +26,7 @@ use ring_kit::Ring;
 use ring_kit::storm::{Storm, StormRun};
 use serde_json::{Map, json};
 
+use crate::common::beam::Beam;
 use crate::common::params::{ParamSpec, Params};
 use crate::common::scenario::{Outcome, Progress, Scenario};
 
@@ -179,7 +183,7 @@ impl Scenario for RingStorm {
         lookups * 16 + ring * 64 + params.get("callers") * 4096 + (256 << 20)
     }
 
-    fn run(&self, params: &Params, progress: &Progress) -> Result<Outcome, String> {
+    fn run(&self, params: &Params, progress: &Progress, beam: &Beam) -> Result<Outcome, String> {
         let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
         let guilds = params.count("guilds");
         let names = (0..params.count("nodes")).map(|i| format!("node-{i}"));
@@ -193,7 +197,7 @@ impl Scenario for RingStorm {
             callers: params.count("callers").min(params.count("sessions")),
             updates: params.count("updates"),
         };
-        progress.steps(STRATEGIES.len() as u64 + 1);
+        progress.steps(STRATEGIES.len() as u64 + 1 + beam.steps());
 
         let mut measured = Vec::new();
         for (key, _, _) in STRATEGIES {
@@ -220,10 +224,21 @@ impl Scenario for RingStorm {
         let over_raw = measure::against_the_floor(&setup);
         progress.done();
 
+        let flags = [
+            ("sessions", params.get("sessions")),
+            ("lookups", params.get("guilds")),
+            ("nodes", params.get("nodes")),
+            ("replicas", params.get("replicas")),
+        ];
+        let beam = beam.run("ring", &flags, &report::BEAM_FIGURES, progress)?;
         let lookups = setup.storm.lookups();
-        let figures = report::figures(&measured, &over_raw, lookups, threads, setup.callers);
-        let checks = report::checks(&measured, &over_raw, &setup.ring);
-        let table = report::table(&measured, &over_raw, &setup);
+        let mut figures = report::figures(&measured, &over_raw, lookups, threads, setup.callers);
+        let mut checks = report::checks(&measured, &over_raw, &setup.ring);
+        if let Some(beam) = &beam {
+            figures.insert("beam".into(), beam.json().clone());
+            checks.extend(report::beam_checks(beam));
+        }
+        let table = report::table(&measured, &over_raw, &setup, beam.as_ref());
         let svg = report::plot(&measured, &setup)?;
         let blog = json!({
             "total_s": BLOG_TOTAL_S.iter().map(|(k, v)| ((*k).to_owned(), json!(v))).collect::<Map<_, _>>(),
@@ -289,7 +304,9 @@ mod tests {
         ];
         let params = Params::resolve(PARAMS, crate::common::params::Scale::Quick, &overrides)
             .expect("valid");
-        let outcome = RingStorm.run(&params, &Progress::hidden()).expect("a run");
+        let outcome = RingStorm
+            .run(&params, &Progress::hidden(), &Beam::off())
+            .expect("a run");
         for (key, _, _) in STRATEGIES {
             let figures = &outcome.figures["strategies"][key];
             for figure in [

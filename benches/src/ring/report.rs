@@ -9,6 +9,7 @@ use serde_json::{Map, Value, json};
 use ring_kit::Ring;
 
 use super::{BLOG_TOTAL_S, Measured, STRATEGIES, Setup, bars};
+use crate::common::beam::{self, BeamRun};
 use crate::common::params::group_digits;
 use crate::common::plot::{Bar, Panel, bar_panels, stack};
 use crate::common::plot_lines::{Axis, LineChart, Series, line_charts};
@@ -160,6 +161,94 @@ pub(super) fn checks(measured: &[Measured], over_raw: &[(&str, f64)], ring: &Rin
     ]
 }
 
+/// The BEAM side's storms, by the Rust strategy they stand beside: a process that owns the ring,
+/// a copy out of a table, FastGlobal (and the BEAM's built-in `:persistent_term`, beside it).
+const BEAM_STORMS: [(&str, &str); 3] = [
+    ("actor", "genserver"),
+    ("copy_out", "ets"),
+    ("fastglobal", "fastglobal"),
+];
+
+/// The figures the BEAM side must report.
+pub(super) const BEAM_FIGURES: [&str; 13] = [
+    "sessions",
+    "storm.genserver.total_ns",
+    "storm.genserver.ns_per_lookup",
+    "storm.genserver.update_ns",
+    "storm.ets.total_ns",
+    "storm.ets.ns_per_lookup",
+    "storm.ets.update_ns",
+    "storm.fastglobal.total_ns",
+    "storm.fastglobal.ns_per_lookup",
+    "storm.fastglobal.update_ns",
+    "storm.persistent_term.total_ns",
+    "storm.persistent_term.ns_per_lookup",
+    "storm.persistent_term.update_ns",
+];
+
+/// The BEAM side's bars ([`bars`]) on its own storm.
+pub(super) fn beam_checks(beam: &BeamRun) -> Vec<Check> {
+    let total = |name: &str| beam.figure(&format!("storm.{name}.total_ns"));
+    let (fast, term) = (total("fastglobal"), total("persistent_term"));
+    vec![
+        Check::ratio_at_least(
+            "BEAM here, storm: genserver ÷ persistent_term",
+            total("genserver") / term,
+            bars::BEAM_GENSERVER_OVER_PERSISTENT_TERM,
+        ),
+        Check::ratio_at_most(
+            "BEAM here, storm: fastglobal and persistent_term, the slower ÷ the faster",
+            fast.max(term) / fast.min(term),
+            bars::BEAM_FASTGLOBAL_WITHIN_PERSISTENT_TERM,
+        ),
+    ]
+}
+
+/// The BEAM's storm beside a Rust strategy: its total (projected for ETS, which runs fewer
+/// sessions) and per lookup; FastGlobal's row also shows `:persistent_term`.
+fn beam_storm_cell(beam: Option<&BeamRun>, key: &str) -> Option<String> {
+    let beam = beam?;
+    let (_, name) = BEAM_STORMS.iter().find(|(k, _)| *k == key)?;
+    let storm = |name: &str| {
+        let figure = |f: &str| beam.figure(&format!("storm.{name}.{f}"));
+        let per = human_ns(figure("ns_per_lookup"));
+        let projected = figure("projected_total_ns");
+        if projected.is_nan() {
+            format!("{} ({per})", human_ns(figure("total_ns")))
+        } else {
+            format!(
+                "{} projected from {} sessions ({per})",
+                human_ns(projected),
+                group_digits(figure("sessions") as u64)
+            )
+        }
+    };
+    Some(match *name {
+        "fastglobal" => format!(
+            "FastGlobal {}; `persistent_term` {}",
+            storm("fastglobal"),
+            storm("persistent_term")
+        ),
+        name => storm(name),
+    })
+}
+
+/// What replacing the ring cost the BEAM, beside a Rust strategy (FastGlobal's row also shows
+/// `:persistent_term`).
+fn beam_update_cell(beam: Option<&BeamRun>, key: &str) -> Option<String> {
+    let beam = beam?;
+    let (_, name) = BEAM_STORMS.iter().find(|(k, _)| *k == key)?;
+    let update = |name: &str| human_ns(beam.figure(&format!("storm.{name}.update_ns")));
+    Some(match *name {
+        "fastglobal" => format!(
+            "FastGlobal {}; `persistent_term` {}",
+            update("fastglobal"),
+            update("persistent_term")
+        ),
+        name => update(name),
+    })
+}
+
 fn strategy(key: &str) -> (&'static str, &'static str) {
     STRATEGIES
         .iter()
@@ -167,16 +256,21 @@ fn strategy(key: &str) -> (&'static str, &'static str) {
         .map_or(("?", "?"), |(_, name, beam)| (name, beam))
 }
 
-pub(super) fn table(measured: &[Measured], over_raw: &[(&str, f64)], setup: &Setup) -> String {
+pub(super) fn table(
+    measured: &[Measured],
+    over_raw: &[(&str, f64)],
+    setup: &Setup,
+    beam: Option<&BeamRun>,
+) -> String {
     let (lookups, threads, sweep) = (setup.storm.lookups(), setup.threads, &setup.sweep_threads);
     let n = group_digits(lookups as u64);
-    let storm_header = [
-        "strategy",
-        "BEAM counterpart (blog)",
-        &format!("{n} lookups, key hashed at lookup"),
-        "per lookup",
-        &format!("{n} lookups, prehashed"),
-        "per lookup",
+    let mut storm_header: Vec<String> = vec![
+        "strategy".into(),
+        "BEAM counterpart (blog)".into(),
+        format!("{n} lookups, key hashed at lookup"),
+        "per lookup".into(),
+        format!("{n} lookups, prehashed"),
+        "per lookup".into(),
     ];
     let per = |d: Duration| human_ns(nanos(d) / lookups as f64);
     let mut rows: Vec<Vec<String>> = measured
@@ -201,7 +295,13 @@ pub(super) fn table(measured: &[Measured], over_raw: &[(&str, f64)], setup: &Set
         "—".into(),
         "—".into(),
     ]);
-    let storm = markdown_table(&storm_header, &rows);
+    let cells = measured
+        .iter()
+        .map(|m| beam_storm_cell(beam, m.key))
+        .collect();
+    beam::add_column(beam, &mut storm_header, &mut rows, 2, cells);
+    let header: Vec<&str> = storm_header.iter().map(String::as_str).collect();
+    let storm = markdown_table(&header, &rows);
 
     let mut update_header = vec![
         "strategy".to_owned(),
@@ -214,8 +314,7 @@ pub(super) fn table(measured: &[Measured], over_raw: &[(&str, f64)], setup: &Set
             .iter()
             .map(|t| format!("lookups/s, {t} thread{}", if *t == 1 { "" } else { "s" })),
     );
-    let header: Vec<&str> = update_header.iter().map(String::as_str).collect();
-    let rows: Vec<Vec<String>> = measured
+    let mut rows: Vec<Vec<String>> = measured
         .iter()
         .map(|m| {
             let mut row = vec![strategy(m.key).0.to_owned()];
@@ -235,6 +334,12 @@ pub(super) fn table(measured: &[Measured], over_raw: &[(&str, f64)], setup: &Set
             row
         })
         .collect();
+    let cells = measured
+        .iter()
+        .map(|m| beam_update_cell(beam, m.key))
+        .collect();
+    beam::add_column(beam, &mut update_header, &mut rows, 1, cells);
+    let header: Vec<&str> = update_header.iter().map(String::as_str).collect();
     let updates = markdown_table(&header, &rows);
     let actor = find(measured, "actor");
     let callers_header: Vec<String> = std::iter::once("sessions calling at once".to_owned())
@@ -255,11 +360,23 @@ pub(super) fn table(measured: &[Measured], over_raw: &[(&str, f64)], setup: &Set
         .map(|(key, ratio)| format!("{key} {ratio:.2}×"))
         .collect::<Vec<_>>()
         .join(", ");
+    let beam_note = beam.map_or(String::new(), |beam| {
+        format!(
+            " BEAM here: `beam/run ring`, the same storm ({} sessions × {} lookups, each session \
+             a process, all released at once) on {} schedulers, key hashed at lookup; ETS runs \
+             {} sessions (a copy of the ring costs too much for all), its total is projected. \
+             Its update is replacing the ring by an equal one, the build not counted.",
+            group_digits(beam.figure("sessions") as u64),
+            beam.json()["lookups_per_session"],
+            beam.json()["schedulers"],
+            group_digits(beam.figure("storm.ets.sessions") as u64),
+        )
+    });
     format!(
         "{storm}\n*The storm ran on {threads} threads; the ring process on a {threads}-thread node, \
          called by {} session tasks at once. Blog: FastGlobal's put of the ring took up to a \
          second. Against the floor, prehashed, run in turns with it (median of 9 rounds): \
-         {against_the_floor}.*\n\n{updates}\n*The ring process against sessions calling at once: {} sessions \
+         {against_the_floor}.{beam_note}*\n\n{updates}\n*The ring process against sessions calling at once: {} sessions \
          of the sweep, prehashed.*\n\n{callers}",
         group_digits(setup.callers as u64),
         group_digits(setup.sweep.sessions() as u64),

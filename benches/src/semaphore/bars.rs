@@ -15,3 +15,6 @@ pub const PROCESS_OVER_SEMAPHORE: f64 = 10.0;
 pub const INSTRUCTIONS_SEMAPHORE_OVER_BARE_PAIR: f64 = 4.0;
 /// Instructions for 1,000 enter-and-leave cycles: a process ÷ the semaphore (CI).
 pub const INSTRUCTIONS_PROCESS_OVER_SEMAPHORE: f64 = 10.0;
+/// The BEAM side's gates (`beam/run semaphore`), one process alone: a semaphore run by a
+/// GenServer ÷ Discord's `:ets.update_counter` one.
+pub const BEAM_GENSERVER_OVER_ETS_UPDATE_COUNTER: f64 = 5.0;

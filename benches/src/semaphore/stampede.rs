@@ -7,7 +7,8 @@
 //!
 //! `stampede` also measures what one enter-and-leave costs through each kind of gate, because
 //! the fix is only a fix if it is nearly free: Discord rejected a process-run semaphore as
-//! "orders of magnitude slower".
+//! "orders of magnitude slower". Its BEAM side (`beam/run semaphore`) times Discord's gate
+//! (`:ets.update_counter`), one on `:atomics` and one run by a GenServer, beside them.
 
 use std::time::Duration;
 
@@ -17,6 +18,7 @@ use serde_json::{Map, Value, json};
 use solution_semaphore::Guarded;
 use solution_semaphore::Semaphore;
 
+use crate::common::beam::{self, Beam, BeamRun};
 use crate::common::params::{ParamSpec, Params, group_digits};
 use crate::common::plot_lines::{Axis, LineChart, Series, line_charts};
 use crate::common::report::{human_ns, markdown_table};
@@ -81,8 +83,8 @@ impl Scenario for Stampede {
     fn memory_bytes(&self, params: &Params) -> u64 {
         memory(params)
     }
-    fn run(&self, params: &Params, progress: &Progress) -> Result<Outcome, String> {
-        progress.steps(3);
+    fn run(&self, params: &Params, progress: &Progress, beam: &Beam) -> Result<Outcome, String> {
+        progress.steps(3 + beam.steps());
         let config = config(
             Config::stampede(params.count("sessions"), params.count("registries")),
             params,
@@ -91,10 +93,16 @@ impl Scenario for Stampede {
         progress.step("timing the gates");
         let gates = time_gates(params.get("gate_ops"))?;
         progress.done();
+        let flags = [("ops", params.get("gate_ops"))];
+        let beam = beam.run("semaphore", &flags, &BEAM_FIGURES, progress)?;
         let mut outcome = outcome(&config, &naive, &guarded, "stampede")?;
         gate_checks(&gates, &mut outcome.checks);
-        outcome.table += &gate_table(&gates);
+        outcome.table += &gate_table(&gates, beam.as_ref());
         outcome.figures.insert("gate_ns".into(), gates);
+        if let Some(beam) = &beam {
+            beam_gate_checks(beam, &mut outcome.checks);
+            outcome.figures.insert("beam".into(), beam.json().clone());
+        }
         Ok(outcome)
     }
 }
@@ -112,7 +120,8 @@ impl Scenario for Outage {
     fn memory_bytes(&self, params: &Params) -> u64 {
         memory(params)
     }
-    fn run(&self, params: &Params, progress: &Progress) -> Result<Outcome, String> {
+    /// No BEAM side: the outage is the model's story, in virtual time.
+    fn run(&self, params: &Params, progress: &Progress, _beam: &Beam) -> Result<Outcome, String> {
         progress.steps(2);
         let config = config(
             Config::outage(params.count("sessions"), params.count("registries")),
@@ -464,7 +473,50 @@ fn gate_checks(gates: &Value, checks: &mut Vec<Check>) {
     ));
 }
 
-fn gate_table(gates: &Value) -> String {
+/// The figures the BEAM side must report, for its three gates: Discord's Semaphore
+/// (`:ets.update_counter` with a threshold), the same gate on `:atomics`, and one run by a
+/// GenServer (a call per acquire).
+const BEAM_FIGURES: [&str; 6] = [
+    "gate_ns.alone.ets_update_counter",
+    "gate_ns.alone.atomics",
+    "gate_ns.alone.genserver",
+    "gate_ns.contended.ets_update_counter",
+    "gate_ns.contended.atomics",
+    "gate_ns.contended.genserver",
+];
+
+fn beam_gate_checks(beam: &BeamRun, checks: &mut Vec<Check>) {
+    let alone = |gate: &str| beam.figure(&format!("gate_ns.alone.{gate}"));
+    checks.push(Check::ratio_at_least(
+        "BEAM here, alone: a semaphore run by a GenServer ÷ `:ets.update_counter`",
+        alone("genserver") / alone("ets_update_counter"),
+        bars::BEAM_GENSERVER_OVER_ETS_UPDATE_COUNTER,
+    ));
+}
+
+/// The BEAM's gate beside a Rust one: alone / contended (the semaphore's row shows Discord's
+/// `:ets.update_counter` gate and the `:atomics` one).
+fn beam_gate_cell(beam: Option<&BeamRun>, key: &str) -> Option<String> {
+    let beam = beam?;
+    let gate = |name: &str| {
+        format!(
+            "{} / {}",
+            human_ns(beam.figure(&format!("gate_ns.alone.{name}"))),
+            human_ns(beam.figure(&format!("gate_ns.contended.{name}")))
+        )
+    };
+    match key {
+        "semaphore" => Some(format!(
+            "`:ets.update_counter` {}; `:atomics` {}",
+            gate("ets_update_counter"),
+            gate("atomics")
+        )),
+        "process" => Some(format!("GenServer {}", gate("genserver"))),
+        _ => None,
+    }
+}
+
+fn gate_table(gates: &Value, beam: Option<&BeamRun>) -> String {
     let names = [
         (
             "bare_atomic_pair",
@@ -482,7 +534,7 @@ fn gate_table(gates: &Value) -> String {
         ),
     ];
     let threads = gates["threads"].as_u64().unwrap_or(0);
-    let rows: Vec<Vec<String>> = names
+    let mut rows: Vec<Vec<String>> = names
         .iter()
         .map(|(key, name)| {
             vec![
@@ -492,9 +544,23 @@ fn gate_table(gates: &Value) -> String {
             ]
         })
         .collect();
-    let contended = format!("{threads} threads at once (per op, per thread)");
-    format!(
-        "\n{}",
-        markdown_table(&["one enter-and-leave", "alone", &contended], &rows)
-    )
+    let mut header: Vec<String> = vec![
+        "one enter-and-leave".into(),
+        "alone".into(),
+        format!("{threads} threads at once (per op, per thread)"),
+    ];
+    let cells = names
+        .iter()
+        .map(|(key, _)| beam_gate_cell(beam, key))
+        .collect();
+    beam::add_column(beam, &mut header, &mut rows, 3, cells);
+    let note = beam.map_or(String::new(), |beam| {
+        format!(
+            "\n*BEAM here: `beam/run semaphore`, alone / {} processes at once (per op, per \
+             process), the median of 5 trials.*\n",
+            beam.json()["contenders"]
+        )
+    });
+    let header: Vec<&str> = header.iter().map(String::as_str).collect();
+    format!("\n{}{note}", markdown_table(&header, &rows))
 }

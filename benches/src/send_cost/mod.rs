@@ -4,7 +4,8 @@
 //! costs 30–70 µs of wall clock, so a publish to 30,000 sessions takes 0.9–2.1 s. This scenario
 //! measures the Rust counterparts: one send into each kind of channel, one send through the
 //! cluster (local, and remote with encode, link and decode), and the consequence: one process
-//! sending an event to 30,000 processes one by one.
+//! sending an event to 30,000 processes one by one. Its BEAM side (`beam/run send-cost`) times
+//! the same two things with `send/2` on real nodes.
 
 pub mod bars;
 pub mod event;
@@ -12,6 +13,7 @@ pub mod rigs;
 
 use serde_json::{Map, Value, json};
 
+use crate::common::beam::{self, Beam, BeamRun};
 use crate::common::params::{ParamSpec, Params, group_digits};
 use crate::common::plot::{Bar, Panel, bar_panels};
 use crate::common::report::{human_ns, markdown_table, tick_ns};
@@ -102,13 +104,13 @@ impl Scenario for SendCost {
         params.get("members") * 2 * 4096 + params.get("sends") * 64 * 6 + (256 << 20)
     }
 
-    fn run(&self, params: &Params, progress: &Progress) -> Result<Outcome, String> {
+    fn run(&self, params: &Params, progress: &Progress, beam: &Beam) -> Result<Outcome, String> {
         let (sends, rounds, members) = (
             params.get("sends"),
             params.count("rounds"),
             params.count("members"),
         );
-        progress.steps(RIG_NAMES.len() as u64 + 2);
+        progress.steps(RIG_NAMES.len() as u64 + 2 + beam.steps());
 
         let mut per_send = Vec::new();
         for mut rig in all_rigs().map_err(|e| format!("could not start a runtime: {e}"))? {
@@ -141,8 +143,21 @@ impl Scenario for SendCost {
             progress.done();
         }
 
-        let figures = figures(&per_send, &publishes);
-        let table = table(&per_send, &publishes, rounds, members);
+        let beam = beam.run(
+            "send-cost",
+            &[
+                ("messages", sends),
+                ("receivers", members as u64),
+                ("rounds", rounds as u64),
+            ],
+            &BEAM_FIGURES,
+            progress,
+        )?;
+        let mut figures = figures(&per_send, &publishes);
+        if let Some(beam) = &beam {
+            figures.insert("beam".into(), beam.json().clone());
+        }
+        let table = table(&per_send, &publishes, rounds, members, beam.as_ref());
         let svg = plot(&per_send, &publishes, members)?;
         let blog = json!({ "per_send_us": BLOG_PER_SEND_US, "publish_30k_s": BLOG_PUBLISH_30K_S });
         let remote_over_local = figures["ratios"]["remote_over_local_send"]
@@ -164,6 +179,15 @@ impl Scenario for SendCost {
 }
 
 type Publishes<'a> = [(&'a str, Spread, Spread)];
+
+/// The BEAM side's figures, by the rig they stand beside: one `send/2` to a process on this
+/// node and on another, and the guild's loop of one send to each of `members` processes.
+const BEAM_FIGURES: [&str; 4] = [
+    "per_send_ns.local",
+    "per_send_ns.remote",
+    "one_by_one_30k_ns.local",
+    "one_by_one_30k_ns.remote",
+];
 
 fn figures(per_send: &[(&str, Spread)], publishes: &Publishes<'_>) -> Map<String, Value> {
     let pick = |f: fn(&Spread) -> f64| -> Value {
@@ -216,7 +240,18 @@ fn table(
     publishes: &Publishes<'_>,
     rounds: usize,
     members: usize,
+    beam: Option<&BeamRun>,
 ) -> String {
+    // The BEAM's figure for a row: `local` or `remote` of `what`, beside the cluster's rigs.
+    let beam_cell = |what: &str, key: &str| -> Option<String> {
+        let place = match key {
+            "cluster_local" => "local",
+            "cluster_remote" => "remote",
+            _ => return None,
+        };
+        Some(human_ns(beam?.figure(&format!("{what}.{place}"))))
+    };
+    let mut beam_cells = Vec::new();
     let blog_send = format!(
         "{}–{} µs (`send/2` in a busy guild)",
         BLOG_PER_SEND_US[0], BLOG_PER_SEND_US[1]
@@ -233,6 +268,7 @@ fn table(
             } else {
                 "—".into()
             };
+            beam_cells.push(beam_cell("per_send_ns", key));
             vec![
                 format!("one send: {}", rig_name(key)),
                 human_ns(s.median),
@@ -248,6 +284,8 @@ fn table(
         } else {
             "other node"
         };
+        beam_cells.push(beam_cell("one_by_one_30k_ns", key));
+        beam_cells.push(None);
         rows.push(vec![
             format!("one event to {members} processes, one by one, {place}: time in the sender"),
             human_ns(in_guild.median),
@@ -261,12 +299,14 @@ fn table(
             "—".into(),
         ]);
     }
-    let header = [
-        "what",
-        &format!("this machine (median of {rounds})"),
-        "min – max",
-        "BEAM, from the blog",
+    let mut header: Vec<String> = vec![
+        "what".into(),
+        format!("this machine (median of {rounds})"),
+        "min – max".into(),
+        "BEAM, from the blog".into(),
     ];
+    beam::add_column(beam, &mut header, &mut rows, 3, beam_cells);
+    let header: Vec<&str> = header.iter().map(String::as_str).collect();
     markdown_table(&header, &rows)
 }
 
@@ -360,7 +400,9 @@ mod tests {
             ],
         )
         .unwrap();
-        let outcome = SendCost.run(&params, &Progress::hidden()).unwrap();
+        let outcome = SendCost
+            .run(&params, &Progress::hidden(), &Beam::off())
+            .unwrap();
         for key in [
             "tokio_unbounded",
             "tokio_bounded",

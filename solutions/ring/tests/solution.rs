@@ -12,6 +12,16 @@ fn arc_swap_cache_reads_none_before_a_put() {
 }
 
 #[test]
+fn arc_swap_cache_follows_puts() {
+    check::a_cached_reader_follows_puts::<WithArcSwapCache<String>>();
+}
+
+#[test]
+fn arc_swap_cache_sees_every_put_once_it_returns() {
+    check::cached_readers_see_every_put_once_it_returns::<WithArcSwapCache<check::Bulky>>();
+}
+
+#[test]
 fn arc_swap_cache_agrees_with_the_ring() {
     check::agrees_with_the_ring(check::published_cached::<WithArcSwapCache<_>>);
 }

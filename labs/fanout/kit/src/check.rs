@@ -8,8 +8,14 @@
 //! sentence after [`LIMIT`] instead of hanging the test run.
 //!
 //! The first six checks are the *contract* (delivery and order) and the naive strategy passes
-//! them all. The last, [`one_cross_node_message_per_node`], is the *point* of Manifold, and the
-//! naive strategy fails it by design, so it is kept separate and only run on Manifold.
+//! them all. [`one_cross_node_message_per_node`] is the *point* of Manifold, and the naive
+//! strategy fails it by design, so it is kept separate and only run on Manifold. The last two
+//! take Manifold's `worker_for` itself: [`worker_for_is_the_same_every_time`] and
+//! [`worker_for_spreads_a_nodes_members`] (a partitioner that sends every member to one worker
+//! delivers everything, in order, and leaves all of a node's cores but one idle).
+//!
+//! Every failure names what went wrong and its likely cause, at the line of the check that found
+//! it.
 
 use std::time::Duration;
 
@@ -53,8 +59,28 @@ fn rig_over_all_nodes<F: Fanout>(members: usize) -> Rig<F> {
     rig
 }
 
+/// The value, or the check fails with the rig's sentence, reported at the caller's line.
+#[track_caller]
 fn ok<T>(result: Result<T, String>) -> T {
-    result.unwrap_or_else(|sentence| panic!("{sentence}"))
+    match result {
+        Ok(value) => value,
+        Err(sentence) => panic!("{sentence}"),
+    }
+}
+
+/// Every member got exactly the events it should have, in publish order; otherwise the check fails,
+/// at the caller's line, with the likely cause.
+#[track_caller]
+fn verified<F: Fanout>(rig: &Rig<F>) {
+    let violations = rig.tally().violations();
+    if violations > 0 {
+        panic!(
+            "{violations} deliveries arrived out of publish order (or twice): is `worker_for` the \
+             same for every event, and does a lone member take the same partitioner and worker as \
+             a group? Every event for one member must take one route"
+        );
+    }
+    ok(rig.verify());
 }
 
 // ANCHOR: exactly_once
@@ -68,7 +94,7 @@ pub fn every_member_gets_every_event_once<F: Fanout>() {
             for _ in 0..20 {
                 ok(rig.publish(0));
             }
-            ok(rig.verify());
+            verified(&rig);
         },
     );
 }
@@ -88,7 +114,7 @@ pub fn publish_order_with<F: Fanout>(events: usize, members: usize) {
         move || {
             let mut rig = rig_over_all_nodes::<F>(members);
             ok(rig.publish_all(&vec![0; events]));
-            ok(rig.verify());
+            verified(&rig);
         },
     );
 }
@@ -114,7 +140,7 @@ pub fn an_empty_member_list_is_fine<F: Fanout>() {
                 "a publish to nobody sent {sent} messages to other nodes"
             );
             ok(rig.publish(1));
-            ok(rig.verify());
+            verified(&rig);
         },
     );
 }
@@ -134,7 +160,7 @@ pub fn one_member_alone_and_in_a_group<F: Fanout>() {
             rig.set_patience(RIG_PATIENCE);
             let alternating: Vec<usize> = (0..1_000).map(|i| i % 2).collect();
             ok(rig.publish_all(&alternating));
-            ok(rig.verify());
+            verified(&rig);
         },
     );
 }
@@ -150,7 +176,7 @@ pub fn members_on_the_guilds_own_node<F: Fanout>() {
             for _ in 0..20 {
                 ok(rig.publish(0));
             }
-            ok(rig.verify());
+            verified(&rig);
         },
     );
 }
@@ -182,7 +208,7 @@ pub fn a_dead_member_does_not_stop_the_others<F: Fanout>() {
             for _ in 0..20 {
                 ok(rig.publish(0));
             }
-            ok(rig.verify());
+            verified(&rig);
         },
     );
 }
@@ -202,7 +228,7 @@ pub fn one_cross_node_message_per_node<F: Fanout>() {
             for _ in 0..PUBLISHES {
                 ok(rig.publish(0));
             }
-            ok(rig.verify());
+            verified(&rig);
             let sent = rig.stats().since(&before).cross_node_messages();
             let most = PUBLISHES * SESSION_NODES as u64;
             assert!(
@@ -214,6 +240,102 @@ pub fn one_cross_node_message_per_node<F: Fanout>() {
     );
 }
 // ANCHOR_END: per_node
+
+/// Members spawned on each node for the `worker_for` checks.
+pub const SPREAD_MEMBERS: usize = 2_000;
+
+/// Worker counts the `worker_for` checks try: whatever `num_workers` a node has on a small
+/// machine, and a few more.
+pub const SPREAD_WORKERS: [usize; 5] = [1, 2, 3, 4, 8];
+
+/// [`SPREAD_MEMBERS`] member pids on each node of a fresh cluster (processes that exit at once:
+/// only their pids matter), by node.
+fn pids_by_node() -> (Cluster, Vec<Vec<Pid<Event>>>) {
+    let cluster = cluster();
+    let pids = cluster
+        .nodes()
+        .map(|node| {
+            (0..SPREAD_MEMBERS)
+                .map(|_| node.spawn(|_inbox: Process<Event>| async {}))
+                .collect()
+        })
+        .collect();
+    (cluster, pids)
+}
+
+/// `worker_for(member, workers)` is one of the `workers` workers, and the same one every time it
+/// is asked: otherwise two events for one member can take two workers and overtake each other.
+pub fn worker_for_is_the_same_every_time(worker_for: fn(Pid<Event>, usize) -> usize) {
+    within(
+        LIMIT,
+        "worker_for did not return for 10 s: does it wait for something?",
+        move || {
+            let (_cluster, by_node) = pids_by_node();
+            for workers in SPREAD_WORKERS {
+                for &member in by_node.iter().flatten() {
+                    let worker = worker_for(member, workers);
+                    assert!(
+                        worker < workers,
+                        "worker_for({member:?}, {workers}) = {worker}, not one of the {workers} \
+                         workers (0 to {}): take the hash modulo `workers`",
+                        workers - 1
+                    );
+                    let again = worker_for(member, workers);
+                    assert!(
+                        again == worker,
+                        "worker_for({member:?}, {workers}) gave {worker}, then {again}: it must \
+                         be the same every time (no randomness, no counter), or a member's \
+                         events take different workers and overtake each other"
+                    );
+                }
+            }
+        },
+    );
+}
+
+/// `worker_for` spreads a node's members over all its workers: with [`SPREAD_MEMBERS`] members on
+/// a node and any of [`SPREAD_WORKERS`] workers, no worker gets more than 1.5 times its fair
+/// share (a hash that looks random stays well within that; one worker for all is 2 to 8 times).
+/// A partitioner that sends every member to one worker still delivers everything, in order, but
+/// the node's other workers sit idle, and so do its other cores.
+pub fn worker_for_spreads_a_nodes_members(worker_for: fn(Pid<Event>, usize) -> usize) {
+    within(
+        LIMIT,
+        "worker_for did not return for 10 s: does it wait for something?",
+        move || {
+            let (_cluster, by_node) = pids_by_node();
+            for workers in SPREAD_WORKERS.into_iter().filter(|&w| w > 1) {
+                for (node, members) in by_node.iter().enumerate() {
+                    let mut load = vec![0usize; workers];
+                    for &member in members {
+                        let worker = worker_for(member, workers);
+                        assert!(
+                            worker < workers,
+                            "worker_for({member:?}, {workers}) = {worker}, not one of the \
+                             {workers} workers: take the hash modulo `workers`"
+                        );
+                        load[worker] += 1;
+                    }
+                    let fair = members.len() / workers;
+                    let (busiest, most) = load
+                        .iter()
+                        .copied()
+                        .enumerate()
+                        .max_by_key(|&(_, members)| members)
+                        .expect("at least two workers");
+                    assert!(
+                        most <= fair + fair / 2,
+                        "worker_for sends {most} of node {node}'s {} members to worker {busiest} \
+                         of {workers} (a fair share is {fair}): the node's other workers, and the \
+                         cores they stand for, sit idle. Hash the pid (its node and local id) \
+                         and take it modulo `workers`",
+                        members.len()
+                    );
+                }
+            }
+        },
+    );
+}
 
 /// The contract: every check but [`one_cross_node_message_per_node`].
 pub fn contract<F: Fanout>() {
@@ -231,14 +353,15 @@ pub fn contract_but_order<F: Fanout>() {
 }
 
 /// Declares the lab's suite, one `#[test]` per check: the naive strategy's checks (they pass from
-/// the start), then every check on the Manifold type given by path. The lab (`tests/lab.rs`) and
-/// the reference solution (`tests/solution.rs`) both expand it, so both run exactly the same suite.
+/// the start), then every check on the Manifold type and on its `worker_for` function, both given
+/// by path. The lab (`tests/lab.rs`) and the reference solution (`tests/solution.rs`) both expand
+/// it, so both run exactly the same suite.
 #[macro_export]
 macro_rules! suite {
-    ($manifold:ty) => {
+    ($manifold:ty, $worker_for:path) => {
         #[test]
-        fn naive_keeps_the_contract() {
-            $crate::check::contract_but_order::<$crate::naive::Naive>();
+        fn naive_delivers_every_event_once() {
+            $crate::check::every_member_gets_every_event_once::<$crate::naive::Naive>();
         }
 
         #[test]
@@ -250,6 +373,26 @@ macro_rules! suite {
                 $crate::check::ORDER_EVENTS / 20,
                 $crate::check::ORDER_MEMBERS,
             );
+        }
+
+        #[test]
+        fn naive_accepts_an_empty_member_list() {
+            $crate::check::an_empty_member_list_is_fine::<$crate::naive::Naive>();
+        }
+
+        #[test]
+        fn naive_delivers_to_one_member_alone_and_in_a_group() {
+            $crate::check::one_member_alone_and_in_a_group::<$crate::naive::Naive>();
+        }
+
+        #[test]
+        fn naive_delivers_to_members_on_the_guilds_own_node() {
+            $crate::check::members_on_the_guilds_own_node::<$crate::naive::Naive>();
+        }
+
+        #[test]
+        fn naive_survives_dead_members() {
+            $crate::check::a_dead_member_does_not_stop_the_others::<$crate::naive::Naive>();
         }
 
         #[test]
@@ -285,6 +428,59 @@ macro_rules! suite {
         #[test]
         fn manifold_sends_once_per_node() {
             $crate::check::one_cross_node_message_per_node::<$manifold>();
+        }
+
+        #[test]
+        fn worker_for_is_the_same_every_time() {
+            $crate::check::worker_for_is_the_same_every_time($worker_for);
+        }
+
+        #[test]
+        fn worker_for_spreads_a_nodes_members_over_its_workers() {
+            $crate::check::worker_for_spreads_a_nodes_members($worker_for);
+        }
+    };
+}
+
+/// Declares one `#[test]` per contract check, and the once-per-node check, on a strategy given by
+/// path. Expand it inside a module named after the strategy (`mod relay { ... }`), so the tests
+/// read `relay::keeps_publish_order`.
+#[macro_export]
+macro_rules! strategy_suite {
+    ($strategy:ty) => {
+        #[test]
+        fn delivers_every_event_once() {
+            $crate::check::every_member_gets_every_event_once::<$strategy>();
+        }
+
+        #[test]
+        fn keeps_publish_order() {
+            $crate::check::members_see_publish_order::<$strategy>();
+        }
+
+        #[test]
+        fn accepts_an_empty_member_list() {
+            $crate::check::an_empty_member_list_is_fine::<$strategy>();
+        }
+
+        #[test]
+        fn delivers_to_one_member_alone_and_in_a_group() {
+            $crate::check::one_member_alone_and_in_a_group::<$strategy>();
+        }
+
+        #[test]
+        fn delivers_to_members_on_the_guilds_own_node() {
+            $crate::check::members_on_the_guilds_own_node::<$strategy>();
+        }
+
+        #[test]
+        fn survives_dead_members() {
+            $crate::check::a_dead_member_does_not_stop_the_others::<$strategy>();
+        }
+
+        #[test]
+        fn sends_once_per_node() {
+            $crate::check::one_cross_node_message_per_node::<$strategy>();
         }
     };
 }

@@ -9,10 +9,13 @@
 //!   only ever see whole rings, and see a new one within [`FRESHNESS`].
 //! - [`concurrent_puts_lose_nothing`]: many threads create the same names and put at once; nothing
 //!   crashes, every handle agrees, nothing is lost but what a later put overwrote.
-//! - [`never_put_reads_none`]: reading a name nobody put is `None`; cached readers follow puts.
+//! - [`never_put_reads_none`]: reading a name nobody put is `None`.
+//! - [`a_cached_reader_follows_puts`]: a cached reader sees each put made before its read.
+//! - [`cached_readers_see_every_put_once_it_returns`]: while one thread puts, over and over, a
+//!   cached reader on another thread always sees at least the last put that has returned.
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Barrier, RwLock};
+use std::sync::{Barrier, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
 use cluster::watchdog::within;
@@ -195,6 +198,14 @@ pub fn concurrent_puts_lose_nothing<G: Global<(usize, usize)>>() {
             const PUTS: usize = 200;
             let shared = fresh_name("shared");
             let own: Vec<String> = (0..THREADS).map(|_| fresh_name("own")).collect();
+            // Once on this thread first: a `todo!()` fails here once, not once per thread.
+            let smoke = G::named(&fresh_name("smoke"));
+            smoke.put((0, 0));
+            assert_eq!(
+                smoke.with(|v| *v),
+                Some((0, 0)),
+                "a put value did not read back"
+            );
             let start = Barrier::new(THREADS);
             let handles: Vec<G> = std::thread::scope(|scope| {
                 let workers: Vec<_> = (0..THREADS)
@@ -251,43 +262,256 @@ pub fn concurrent_puts_lose_nothing<G: Global<(usize, usize)>>() {
 }
 // ANCHOR_END: puts
 
-/// A name nobody put reads as `None` (through a handle and a cached reader), and a cached reader
-/// sees every put made before its read.
+/// A name nobody put reads as `None`, through a handle and through a cached reader.
 pub fn never_put_reads_none<G: Global<String>>() {
     within(
         Duration::from_secs(10),
         "reading an empty global did not return in 10 s",
         || {
-            let name = fresh_name("never-put");
-            let global = G::named(&name);
+            let global = G::named(&fresh_name("never-put"));
             assert_eq!(
                 global.with(|v| v.clone()),
                 None,
-                "a name never put must read None"
+                "a name never put must read None, through `with`"
             );
+            assert_eq!(
+                global.cached().get(),
+                None,
+                "a cached reader of a name never put must read None"
+            );
+            assert_eq!(
+                G::named(&fresh_name("never-put")).with(|v| v.len()),
+                None,
+                "a second name never put must read None too"
+            );
+        },
+    );
+}
+
+/// A cached reader made before any put sees the first put, then the next one: its reads follow
+/// the puts made before them, by any handle to the name.
+pub fn a_cached_reader_follows_puts<G: Global<String>>() {
+    within(
+        Duration::from_secs(10),
+        "reading after a put did not return in 10 s",
+        || {
+            let name = fresh_name("follows");
+            let global = G::named(&name);
             let mut cached = global.cached();
             assert_eq!(
                 cached.get(),
                 None,
-                "a cached reader of a name never put must read None"
+                "nothing was put yet, but the reader saw a value"
             );
             G::named(&name).put("first".to_owned());
-            assert_eq!(global.with(|v| v.clone()).as_deref(), Some("first"));
+            assert_eq!(
+                global.with(|v| v.clone()).as_deref(),
+                Some("first"),
+                "a put through one handle is not seen through another handle to the same name"
+            );
             assert_eq!(
                 cached.get().map(String::as_str),
                 Some("first"),
-                "a cached reader missed a put"
+                "a cached reader missed a put: does `get` check whether a put happened?"
             );
             global.put("second".to_owned());
             assert_eq!(
                 cached.get().map(String::as_str),
                 Some("second"),
-                "a cached reader kept a replaced value"
+                "a cached reader kept a replaced value: does `get` reload after every put?"
             );
-            assert_eq!(G::named(&fresh_name("never-put")).with(|v| v.len()), None);
         },
     );
 }
+
+/// How many puts [`cached_readers_see_every_put_once_it_returns`] makes, each while a reader runs
+/// on another core. A put that bumps the version before it stores the value is caught by the
+/// first few of them; the rest is margin.
+pub const PUTS_WITH_A_READER_RUNNING: u64 = 100;
+
+/// How long [`cached_readers_see_every_put_once_it_returns`] may go on in all, on a machine so busy
+/// that its readers seldom run while the writer does; it passes then, unable to tell.
+pub const PUTS_CAP: Duration = Duration::from_secs(10);
+
+/// A value that takes a while to move: 64 KiB, copied into place by every put. Copying it is
+/// what makes a put slow enough for a cached reader to look at the global in the middle of one.
+pub struct Bulky {
+    /// Which put this is.
+    pub put: u64,
+    /// The bulk.
+    pub pad: [u64; 8_192],
+}
+
+impl Bulky {
+    /// The value of put number `put`.
+    pub fn new(put: u64) -> Bulky {
+        Bulky {
+            put,
+            pad: [put; 8_192],
+        }
+    }
+}
+
+// ANCHOR: every_put
+/// While one thread puts, over and over, cached readers on other threads keep reading, and each
+/// time a put has returned, every reader's next `get` must give that put's value (or a later one).
+///
+/// The writer puts value number *i*, announces *i*, and gives the readers a moment to read at
+/// least *i* before the next put. The readers read all the time, and the writer only starts a
+/// put when it sees one of them running at that moment on another core, so a reader also reads
+/// in the middle of each put. A put that bumps the version *before* it stores the value lets a
+/// reader that looks in between take the new version with the old value: it then believes it is
+/// up to date and keeps the old value (the old ring) until the next put, hours away in production.
+///
+/// Whether a reader runs at that moment is the OS's choice, so readers and writer work in bursts
+/// after sleeping together (see [`PERIOD`]), in short rounds on fresh threads the OS places anew,
+/// until the stale value shows, or [`PUTS_WITH_A_READER_RUNNING`] puts are made, or [`PUTS_CAP`]
+/// has passed.
+pub fn cached_readers_see_every_put_once_it_returns<G: Global<Bulky>>() {
+    within(
+        PUTS_CAP + Duration::from_secs(20),
+        "puts and cached reads did not finish in 30 s: does a read wait for a put, or the reverse?",
+        || {
+            const ROUND: Duration = Duration::from_millis(20);
+            const STAGGER: Duration = Duration::from_micros(500);
+            // How long the writer waits for the readers to look after a put.
+            const PAUSE: Duration = Duration::from_micros(20);
+            let readers =
+                (std::thread::available_parallelism().map_or(2, usize::from) * 2).clamp(4, 8);
+            let global = G::named(&fresh_name("every-put"));
+            global.put(Bulky::new(0));
+            let announced = AtomicU64::new(0); // the last put that has returned
+            let stale: Mutex<Option<(u64, Option<u64>)>> = Mutex::new(None);
+            let began = Instant::now();
+            let (mut put, mut rounds) = (0, 0);
+            while stale.lock().unwrap().is_none()
+                && put < PUTS_WITH_A_READER_RUNNING
+                && began.elapsed() < PUTS_CAP
+            {
+                rounds += 1;
+                // Per reader: the last announced put it checked, and a heartbeat.
+                let seen: Vec<Padded> = (0..readers).map(|_| Padded::new(put)).collect();
+                let beats: Vec<Padded> = (0..readers).map(|_| Padded::new(0)).collect();
+                let stop = AtomicBool::new(false);
+                std::thread::scope(|scope| {
+                    for (seen, beat) in seen.iter().zip(&beats) {
+                        let (global, announced, stop, stale, began) =
+                            (&global, &announced, &stop, &stale, began);
+                        // Started one by one, so the OS sees each running before it places the
+                        // next (started together, they tend to land on one core).
+                        std::thread::sleep(STAGGER);
+                        scope.spawn(move || {
+                            let mut cached = global.cached();
+                            let mut reads = 0u32;
+                            while !stop.load(Ordering::Acquire) {
+                                reads = reads.wrapping_add(1);
+                                if reads.is_multiple_of(16) {
+                                    sleep_till_next_burst(began);
+                                }
+                                beat.0.fetch_add(1, Ordering::Relaxed);
+                                let returned = announced.load(Ordering::Acquire);
+                                let got = cached.get().map(|value| value.put);
+                                if got < Some(returned) {
+                                    *stale.lock().unwrap() = Some((returned, got));
+                                    stop.store(true, Ordering::Release);
+                                    break;
+                                }
+                                seen.0.store(returned, Ordering::Release);
+                            }
+                        });
+                    }
+                    let (global, announced, stop, seen, beats, put) =
+                        (&global, &announced, &stop, &seen, &beats, &mut put);
+                    scope.spawn(move || {
+                        let round = Instant::now();
+                        while !stop.load(Ordering::Acquire)
+                            && round.elapsed() < ROUND
+                            && *put < PUTS_WITH_A_READER_RUNNING
+                        {
+                            if sleep_till_next_burst(began) {
+                                continue;
+                            }
+                            if !a_reader_is_running(beats) {
+                                std::thread::yield_now();
+                                continue;
+                            }
+                            *put += 1;
+                            global.put(Bulky::new(*put));
+                            announced.store(*put, Ordering::Release);
+                            // The readers look: wait until they all have, or PAUSE has passed
+                            // (a reader the OS has put aside cannot hold the writer up).
+                            let paused = Instant::now();
+                            while !stop.load(Ordering::Acquire)
+                                && paused.elapsed() < PAUSE
+                                && seen.iter().any(|s| s.0.load(Ordering::Acquire) < *put)
+                            {
+                                std::hint::spin_loop();
+                            }
+                        }
+                        stop.store(true, Ordering::Release);
+                    });
+                });
+            }
+            if let Some((returned, got)) = stale.into_inner().unwrap() {
+                let got = got.map_or("nothing".to_owned(), |got| format!("put {got}'s value"));
+                panic!(
+                    "put {returned} had returned, yet a cached reader's next get gave {got} \
+                     (after {:?}, {put} puts in {rounds} rounds): the reader took the new version \
+                     with the old value, and would keep the old value until the next put. Does \
+                     `put` bump the version before it stores the value? Store the value first \
+                     (and in `get`, read the version before the value)",
+                    began.elapsed()
+                );
+            }
+        },
+    );
+}
+
+/// The threads of [`cached_readers_see_every_put_once_it_returns`] work in bursts of [`BURST`]
+/// at the start of every [`PERIOD`], and sleep in between. Threads that wake together after a
+/// sleep tend to be run at once, one per core, even on a busy machine (the OS favours threads that
+/// have used less than their share), and a reader running while the writer puts is what the check
+/// needs.
+const PERIOD: Duration = Duration::from_millis(2);
+
+/// See [`PERIOD`].
+const BURST: Duration = Duration::from_micros(500);
+
+/// Sleeps until the start of the next [`PERIOD`] after `epoch` if this one's [`BURST`] is over;
+/// whether it slept.
+fn sleep_till_next_burst(epoch: Instant) -> bool {
+    let (now, period) = (epoch.elapsed().as_nanos(), PERIOD.as_nanos());
+    if now % period < BURST.as_nanos() {
+        return false;
+    }
+    std::thread::sleep(Duration::from_nanos((period - now % period) as u64));
+    true
+}
+
+/// Whether a reader's heartbeat moves while the calling thread spins for a microsecond: a reader
+/// running right now, on another core.
+fn a_reader_is_running(beats: &[Padded]) -> bool {
+    let before: Vec<u64> = beats.iter().map(|b| b.0.load(Ordering::Relaxed)).collect();
+    let spun = Instant::now();
+    while spun.elapsed() < Duration::from_micros(1) {
+        std::hint::spin_loop();
+    }
+    beats
+        .iter()
+        .zip(before)
+        .any(|(beat, before)| beat.0.load(Ordering::Relaxed) != before)
+}
+
+/// A counter on a cache line of its own, so readers bumping theirs do not slow each other down.
+#[repr(align(128))]
+struct Padded(AtomicU64);
+
+impl Padded {
+    fn new(value: u64) -> Padded {
+        Padded(AtomicU64::new(value))
+    }
+}
+// ANCHOR_END: every_put
 
 /// Declares the lab's suite, one `#[test]` per check: the given strategies' checks (they are slow,
 /// not wrong, and pass from the start), then every check on the FastGlobal type given by name
@@ -343,6 +567,18 @@ macro_rules! suite {
         #[test]
         fn a_name_never_put_reads_none() {
             $crate::check::never_put_reads_none::<$global<String>>();
+        }
+
+        #[test]
+        fn a_cached_reader_follows_puts() {
+            $crate::check::a_cached_reader_follows_puts::<$global<String>>();
+        }
+
+        #[test]
+        fn cached_readers_see_every_put_once_it_returns() {
+            $crate::check::cached_readers_see_every_put_once_it_returns::<
+                $global<$crate::check::Bulky>,
+            >();
         }
 
         #[test]

@@ -54,7 +54,10 @@ impl From<Request<Ring, ()>> for RingCall {
 }
 
 /// The body of the process that owns the ring: answer calls, one at a time, forever.
-async fn ring_process(mut inbox: Process<RingCall>, mut ring: Ring) {
+///
+/// Public so that a model can start the same process on a cluster of its own, virtual time
+/// included (`node.spawn(|inbox| ring_process(inbox, ring))`): the `reconnect` scenario does.
+pub async fn ring_process(mut inbox: Process<RingCall>, mut ring: Ring) {
     while let Some(call) = inbox.recv().await {
         match call {
             RingCall::Lookup(request) => {

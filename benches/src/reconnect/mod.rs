@@ -1,0 +1,441 @@
+//! Scenario `reconnect` (chapter "Putting it together"): the reconnect storm with all three of the
+//! blog's bottlenecks at once, every combination of the three fixes, on each cost profile.
+//!
+//! Each chapter before this one fixes one bottleneck alone. Discord's system had all three at
+//! once, and they interact: the slow ring process held the stampede back from the registries
+//! ("the inherent back pressure of the slow node lookup had previously protected these
+//! processes"), and a guild that fans out slowly backs up its own mailbox, so the joins queued
+//! behind it time out. This scenario runs the same storm through all eight combinations of
+//! ring ∈ {process, FastGlobal} × registry calls ∈ {unguarded, semaphore} × fanout ∈ {naive,
+//! Manifold}, reusing the labs' parts (the ring process and the ring, FastGlobal, the `Client`s
+//! and the semaphore, the naive fanout and Manifold) on the virtual-time cluster.
+//!
+//! | file | what |
+//! | --- | --- |
+//! | [`population`] | who reconnects, in which guilds; how the miniature scales to Discord |
+//! | [`costs`] | the cost profiles: the blog's figures, this machine's, the BEAM's |
+//! | [`model`] | the processes, the sessions, the conservation checks, the ideal |
+//! | [`report`] | the tables and the plot |
+//! | [`bars`] | the thresholds |
+
+pub mod bars;
+pub mod costs;
+pub mod model;
+pub mod population;
+pub mod report;
+
+use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde_json::{Map, Value, json};
+
+use crate::common::beam::Beam;
+use crate::common::params::{ParamSpec, Params};
+use crate::common::scenario::{Check, Outcome, Progress, Scenario};
+use crate::reconnect::costs::{Profile, Scaled};
+use crate::reconnect::model::{Config, Run, Strategy, simulate};
+use crate::reconnect::population::{
+    GUILD_NODES, GUILDS_PER_SESSION, LARGEST_GUILD, Population, SESSION_NODES, SESSIONS_PER_NODE,
+    SIZE_EXPONENT,
+};
+
+/// The reconnect storm, every combination of fixes.
+pub struct Reconnect;
+
+/// What `--set profile=` accepts, in value order: `all` is 0.
+const PROFILE_NAMES: [&str; 4] = ["all", "blog", "rust", "beam"];
+
+const PARAMS: [ParamSpec; 5] = [
+    ParamSpec {
+        name: "profile",
+        about: "cost profiles to run: all (0), blog (1), rust (2) or beam (3)",
+        min: 0,
+        max: 3,
+        at: [0, 0, 0],
+    },
+    ParamSpec {
+        name: "sessions",
+        about: "simulated sessions (each stands for restarting × 500,000 ÷ sessions real ones)",
+        min: 200,
+        max: 1_000_000,
+        at: [2_000, 10_000, 50_000],
+    },
+    ParamSpec {
+        name: "restarting",
+        about: "session nodes (of 10, 500,000 sessions each) that restart at once",
+        min: 1,
+        max: 10,
+        at: [10, 10, 10],
+    },
+    ParamSpec {
+        name: "limit",
+        about: "real calls in flight per (session node, registry) the semaphore allows",
+        min: 1,
+        max: 100_000_000,
+        at: [5_000, 5_000, 5_000],
+    },
+    ParamSpec {
+        name: "seconds",
+        about: "virtual seconds to simulate",
+        min: 20,
+        max: 3_600,
+        at: [120, 120, 120],
+    },
+];
+
+/// How often queues are sampled, and how many samples make one point of the timeline.
+const TICK: Duration = Duration::from_millis(100);
+const KEEP_EVERY: usize = 10;
+
+impl Scenario for Reconnect {
+    fn name(&self) -> &'static str {
+        "reconnect"
+    }
+    fn title(&self) -> &'static str {
+        "The reconnect storm with all three bottlenecks: every combination of fixes, per cost profile"
+    }
+    fn params(&self) -> &'static [ParamSpec] {
+        &PARAMS
+    }
+    fn value_names(&self, param: &str) -> &'static [&'static str] {
+        if param == "profile" {
+            &PROFILE_NAMES
+        } else {
+            &[]
+        }
+    }
+    fn validate(&self, params: &Params) -> Result<(), String> {
+        if params.get("profile") == 3 {
+            let dir = crate::common::lab::workspace().join("book/src/results");
+            costs::beam(&dir).map_err(|why| format!("no beam profile here: {why}"))?;
+        }
+        Ok(())
+    }
+    fn memory_bytes(&self, params: &Params) -> u64 {
+        // Per simulated session: its task, its calls, its five guilds' processes, ledgers and
+        // queued joins, a few KiB each, generously; one run per worker thread at once.
+        params.get("sessions") * 48 * 1024 * workers() as u64 + (512 << 20)
+    }
+    fn run(&self, params: &Params, progress: &Progress, _beam: &Beam) -> Result<Outcome, String> {
+        let started = Instant::now();
+        // The stampede's rules: a 5 s call timeout, 1 s ± 50 % of backoff, arrivals within 1 s.
+        let stampede = semaphore_kit::model::Config::stampede(1, 1);
+        let sessions = params.count("sessions");
+        let population = Arc::new(Population::new(
+            sessions,
+            params.count("restarting"),
+            stampede.arrival_window,
+            stampede.seed,
+        ));
+        let (profiles, left_out) = profiles(params.get("profile"))?;
+        let config = |population: &Population, costs, strategy| Config {
+            strategy,
+            costs: Scaled::new(costs, population.scale),
+            limit: ((params.get("limit") as f64 / population.scale).round() as usize).max(1),
+            call_timeout: stampede.call_timeout,
+            backoff: stampede.backoff,
+            jitter: stampede.jitter,
+            duration: Duration::from_secs(params.get("seconds")),
+            tick: TICK,
+            keep_every: KEEP_EVERY,
+            seed: stampede.seed,
+        };
+        let mut jobs: Vec<Job> = profiles
+            .iter()
+            .flat_map(|profile| {
+                Strategy::ALL.map(|strategy| Job {
+                    population: Arc::clone(&population),
+                    config: config(&population, &profile.costs, strategy),
+                    name: format!("{} {}", profile.name, strategy.key()),
+                })
+            })
+            .collect();
+        // One session node alone, on the blog's figures: the ring section's "if the session
+        // server were to crash and restart", beside the whole tier's restart.
+        let one_node = (population.restarting > 1 && profiles[0].name == "blog").then(|| {
+            Arc::new(Population::new(
+                (sessions / 5).max(PARAMS[1].min as usize),
+                1,
+                stampede.arrival_window,
+                stampede.seed,
+            ))
+        });
+        if let Some(small) = &one_node {
+            jobs.extend(ONE_NODE.iter().map(|&strategy| Job {
+                population: Arc::clone(small),
+                config: config(small, &profiles[0].costs, strategy),
+                name: format!("one node, blog {}", strategy.key()),
+            }));
+        }
+        progress.steps(jobs.len() as u64);
+        let mut runs = run_all(&jobs, progress)?.into_iter();
+
+        let by_profile: Vec<Vec<(Strategy, Run)>> = profiles
+            .iter()
+            .map(|_| {
+                Strategy::ALL
+                    .iter()
+                    .map(|&s| (s, runs.next().expect("a run per job")))
+                    .collect()
+            })
+            .collect();
+        let one_node_runs: Vec<(Strategy, Run)> = ONE_NODE.iter().copied().zip(runs).collect();
+        let wall_s = started.elapsed().as_secs_f64();
+
+        let mut figures = Map::new();
+        let mut profile_json = Map::new();
+        for (profile, runs) in profiles.iter().zip(&by_profile) {
+            profile_json.insert(
+                profile.name.into(),
+                json!({ "costs": profile.json(), "strategies": strategies_json(runs, true) }),
+            );
+        }
+        figures.insert("profiles".into(), Value::Object(profile_json));
+        if !left_out.is_empty() {
+            figures.insert("profiles_left_out".into(), Value::Object(left_out));
+        }
+        figures.insert("model".into(), model_json(&population, &jobs[0].config));
+        if let Some(small) = &one_node {
+            figures.insert(
+                "one_node".into(),
+                json!({
+                    "profile": "blog",
+                    "model": model_json(small, &jobs[jobs.len() - 1].config),
+                    "strategies": strategies_json(&one_node_runs, false),
+                }),
+            );
+        }
+        figures.insert("wall_s".into(), json!(wall_s));
+
+        let checks = checks(&profiles, &by_profile, wall_s);
+        let mut table = report::costs_table(&profiles);
+        for (profile, runs) in profiles.iter().zip(&by_profile) {
+            table += "\n";
+            table += &report::strategies_table(profile, runs, &population);
+        }
+        if let Some(small) = &one_node {
+            table += "\n";
+            table += &report::one_node_table(&one_node_runs, small);
+        }
+        let svg = report::plot(profiles[0].name, &by_profile[0])?;
+        let blog = json!({
+            "users": 5_000_000,
+            "sessions_per_session_node": 500_000,
+            "guilds_per_user": 5,
+            "registries": 10,
+            "ring_process_lookups_one_node_s": 30,
+            "fastglobal_lookups_one_node_s": 0.75,
+            "request_reply_us": 12,
+            "fastglobal_lookup_us": 0.3,
+            "send_us": [30, 70],
+            "largest_guild_members": 30_000,
+            "call_timeout_s": 5,
+        });
+        Ok(Outcome {
+            figures,
+            blog,
+            table,
+            svg,
+            checks,
+        })
+    }
+}
+
+/// The combinations run for one session node alone: without the semaphore through the ring
+/// process and through FastGlobal, and every fix.
+const ONE_NODE: [Strategy; 3] = [Strategy::ALL[1], Strategy::ALL[5], Strategy::ALL[7]];
+
+/// One run to make: a combination on a population.
+struct Job {
+    population: Arc<Population>,
+    config: Config,
+    name: String,
+}
+
+/// The runs of one profile as the results file keys them, with their timelines or without.
+fn strategies_json(runs: &[(Strategy, Run)], timelines: bool) -> Value {
+    let strategies: Map<String, Value> = runs
+        .iter()
+        .map(|(strategy, run)| {
+            let mut value = serde_json::to_value(&run.figures).expect("figures serialize");
+            if timelines {
+                value["timeline"] = serde_json::to_value(&run.timeline).expect("ticks serialize");
+            }
+            (strategy.key(), value)
+        })
+        .collect();
+    Value::Object(strategies)
+}
+
+/// How many runs go at once: each is one thread (a virtual-time cluster).
+fn workers() -> usize {
+    std::thread::available_parallelism()
+        .map_or(2, usize::from)
+        .clamp(1, 4)
+}
+
+/// The profiles `choice` asks for (0 = every one that has figures), and the ones left out, why.
+fn profiles(choice: u64) -> Result<(Vec<Profile>, Map<String, Value>), String> {
+    let dir = crate::common::lab::workspace().join("book/src/results");
+    let mut left_out = Map::new();
+    let profiles = match choice {
+        1 => vec![costs::blog()],
+        2 => vec![costs::rust(&dir)],
+        3 => vec![costs::beam(&dir).map_err(|why| {
+            format!("the beam profile needs the BEAM's figures in the committed results: {why}")
+        })?],
+        _ => {
+            let mut all = vec![costs::blog(), costs::rust(&dir)];
+            match costs::beam(&dir) {
+                Ok(beam) => all.push(beam),
+                Err(why) => {
+                    left_out.insert("beam".into(), json!(format!(
+                        "no BEAM figures in the committed results ({why}); reproduce send-cost, ring and fanout with Erlang installed, then this"
+                    )));
+                }
+            }
+            all
+        }
+    };
+    for profile in &profiles {
+        Scaled::check(&profile.costs).map_err(|e| format!("{} profile: {e}", profile.name))?;
+    }
+    Ok((profiles, left_out))
+}
+
+/// Runs every job, `workers()` at a time, each on its own thread; results in job order.
+fn run_all(jobs: &[Job], progress: &Progress) -> Result<Vec<Run>, String> {
+    let next = AtomicUsize::new(0);
+    let results: Vec<Mutex<Option<Result<Run, String>>>> =
+        jobs.iter().map(|_| Mutex::new(None)).collect();
+    std::thread::scope(|scope| {
+        for _ in 0..workers().min(jobs.len()) {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, Relaxed);
+                    let Some(job) = jobs.get(i) else {
+                        return;
+                    };
+                    progress.step(&job.name);
+                    let run = simulate(&job.population, &job.config)
+                        .map_err(|e| format!("{}: {e}", job.name));
+                    *results[i].lock().expect("results lock") = Some(run);
+                    progress.done();
+                }
+            });
+        }
+    });
+    results
+        .into_iter()
+        .map(|slot| {
+            slot.into_inner()
+                .expect("results lock")
+                .unwrap_or_else(|| Err("a run did not finish".into()))
+        })
+        .collect()
+}
+
+/// The model's shape and rules, as the results file records them.
+fn model_json(population: &Population, config: &Config) -> Value {
+    let guilds = &population.guilds;
+    let real = |g: &population::Guild| population.real_members(g);
+    let over = |n: f64| guilds.iter().filter(|g| real(g) >= n).count();
+    json!({
+        "session_nodes": SESSION_NODES,
+        "restarting_session_nodes": population.restarting,
+        "guild_nodes": GUILD_NODES,
+        "registries": GUILD_NODES,
+        "simulated_sessions": population.sessions.len(),
+        "real_sessions_reconnecting": population.restarting as f64 * SESSIONS_PER_NODE,
+        "scale": population.scale,
+        "real_members_per_simulated_member": population.members_per_simulated,
+        "guilds_per_session": GUILDS_PER_SESSION,
+        "guilds": guilds.len(),
+        "largest_guild_members": guilds.iter().map(real).fold(0.0, f64::max),
+        "guilds_over_10000_members": over(10_000.0),
+        "guilds_over_1000_members": over(1_000.0),
+        "guild_size": format!("the r-th largest has {LARGEST_GUILD} × r^-{SIZE_EXPONENT} members"),
+        "call_timeout_s": config.call_timeout.as_secs_f64(),
+        "backoff_s": config.backoff.as_secs_f64(),
+        "backoff_jitter": config.jitter,
+        "arrival_window_s": 1.0,
+        "semaphore_limit_simulated": config.limit,
+        "seconds": config.duration.as_secs_f64(),
+        "tick_s": config.tick.as_secs_f64(),
+        "timeline_every_s": config.tick.as_secs_f64() * config.keep_every as f64,
+    })
+}
+
+/// The scenario's bars on this run: both main profiles with all eight combinations; on the blog's
+/// figures, no fix collapses and every fix serves everyone near the ideal; and the wall time.
+fn checks(profiles: &[Profile], by_profile: &[Vec<(Strategy, Run)>], wall_s: f64) -> Vec<Check> {
+    let find = |name: &str| profiles.iter().position(|p| p.name == name);
+    let mut checks = Vec::new();
+    let complete = ["blog", "rust"]
+        .iter()
+        .all(|name| find(name).is_some_and(|p| by_profile[p].len() == Strategy::ALL.len()));
+    checks.push(Check::that(
+        "the blog and rust profiles each ran all 8 combinations",
+        profiles
+            .iter()
+            .zip(by_profile)
+            .map(|(p, runs)| format!("{} {}", p.name, runs.len()))
+            .collect::<Vec<_>>()
+            .join(", "),
+        complete,
+    ));
+    if let Some(blog) = find("blog") {
+        let figures = |key: &str| {
+            by_profile[blog]
+                .iter()
+                .find(|(s, _)| s.key() == key)
+                .map(|(_, run)| &run.figures)
+        };
+        if let Some(f) = figures("actor/unguarded/naive") {
+            checks.push(Check::that(
+                format!(
+                    "blog, nothing fixed (actor/unguarded/naive) serves < {} % of sessions",
+                    bars::NOTHING_FIXED_SERVED_BELOW * 100.0
+                ),
+                format!("{:.1} %", f.served_fraction * 100.0),
+                f.served_fraction < bars::NOTHING_FIXED_SERVED_BELOW,
+            ));
+        }
+        if let Some(f) = figures("fastglobal/semaphore/manifold") {
+            let took = f.time_to_all_served_s.unwrap_or(f64::INFINITY);
+            checks.push(Check::that(
+                format!(
+                    "blog, every fix (fastglobal/semaphore/manifold) serves 100 % within {} × the ideal {:.1} s",
+                    bars::ALL_FIXED_OVER_IDEAL,
+                    f.ideal_s
+                ),
+                match f.time_to_all_served_s {
+                    Some(t) => format!("{:.1} % by {t:.1} s", f.served_fraction * 100.0),
+                    None => format!("{:.1} %", f.served_fraction * 100.0),
+                },
+                f.served_fraction == 1.0 && took <= bars::ALL_FIXED_OVER_IDEAL * f.ideal_s,
+            ));
+        }
+    }
+    checks.push(Check::that(
+        format!("the scenario runs in under {} s of wall time", bars::WALL_S),
+        format!("{wall_s:.1} s"),
+        wall_s < bars::WALL_S,
+    ));
+    checks
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::common::params::Scale;
+
+    #[test]
+    fn profiles_are_named_and_bounded() {
+        let params = Params::resolve(&PARAMS, Scale::Default, &[]).unwrap();
+        assert_eq!(params.get("profile"), 0);
+        assert_eq!(Reconnect.value_names("profile")[1], "blog");
+        assert!(Reconnect.value_names("sessions").is_empty());
+    }
+}
