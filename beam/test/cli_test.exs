@@ -38,4 +38,14 @@ defmodule Beam.CLITest do
     assert_raise CLI.UsageError, fn -> CLI.parse(:ring, ["--strategies", "magic"]) end
     assert_raise CLI.UsageError, fn -> CLI.parse(:ring, ["--scale", "huge"]) end
   end
+
+  test "the help names every scenario as the command line takes it" do
+    text = CLI.usage_text()
+
+    for name <- Map.keys(CLI.scenarios()) do
+      assert text =~ ~r/^  #{name}:$/m
+    end
+
+    refute text =~ "send_cost"
+  end
 end

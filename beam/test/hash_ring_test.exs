@@ -47,6 +47,17 @@ defmodule Beam.HashRingTest do
     assert HashRing.find_node(ring, 0) == "node-4"
   end
 
+  test "find_hashed on a key's hash answers as find_node on the key" do
+    ring = HashRing.new(Beam.Ring.node_names(10), 512)
+    assert HashRing.find_hashed(ring, HashRing.hash(80_351_110_224_678_912)) == "node-1"
+
+    for key <- [0, 42, "guild", "beta1"] ++ Enum.map(0..499, &Beam.Ring.guild_id(&1, 0, 1)) do
+      assert HashRing.find_hashed(ring, HashRing.hash(key)) == HashRing.find_node(ring, key)
+    end
+
+    assert HashRing.find_hashed(HashRing.new([], 8), 7) == nil
+  end
+
   test "an empty ring has no owner" do
     ring = HashRing.new([], 8)
     assert HashRing.find_node(ring, "x") == nil

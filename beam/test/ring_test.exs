@@ -4,12 +4,18 @@ defmodule Beam.RingTest do
 
   @ring HashRing.new(Ring.node_names(10), 512)
 
-  for strategy <- Ring.strategies() do
-    test "#{strategy}: a storm gets the pure ring's owners for every lookup" do
+  for strategy <- Ring.strategies(), prehashed <- [false, true] do
+    test "#{strategy}: a #{if prehashed, do: "prehashed", else: "hashing"} storm gets the pure ring's owners for every lookup" do
       sessions = if unquote(strategy) == :ets, do: 20, else: 300
 
       r =
-        Ring.storm(unquote(strategy), sessions: sessions, lookups: 5, ring: @ring, collect: true)
+        Ring.storm(unquote(strategy),
+          sessions: sessions,
+          lookups: 5,
+          ring: @ring,
+          collect: true,
+          prehashed: unquote(prehashed)
+        )
 
       assert r.lookups == sessions * 5
       assert length(r.answers) == sessions
@@ -29,6 +35,23 @@ defmodule Beam.RingTest do
     assert :ets.whereis(:beam_ring) == :undefined
     assert :persistent_term.get({Beam.Ring, :ring}, :gone) == :gone
     assert FastGlobal.get(:beam_ring, :gone) == :gone
+  end
+
+  test "find_hashed through every strategy answers as find_node" do
+    for strategy <- Ring.strategies() do
+      Ring.install(strategy, @ring)
+
+      try do
+        for s <- 0..49 do
+          id = Ring.guild_id(s, 0, 1)
+          owner = HashRing.find_node(@ring, id)
+          assert Ring.find_node(strategy, id) == owner
+          assert Ring.find_hashed(strategy, HashRing.hash(id)) == owner
+        end
+      after
+        Ring.uninstall(strategy)
+      end
+    end
   end
 
   test "FastGlobal: put, get through a handle, replace, delete" do
@@ -56,9 +79,17 @@ defmodule Beam.RingTest do
       )
 
     assert r.sessions == 100
-    assert Map.keys(r.storm) |> Enum.sort() == Enum.sort(Ring.strategies())
-    assert r.storm.ets.sessions == 10 and r.storm.ets.projected_total_ns > 0
-    assert r.storm.genserver.sessions == 100
-    for {_, f} <- r.storm, do: assert(f.ns_per_lookup > 0)
+
+    for storm <- [r.storm, r.storm_hashing] do
+      assert Map.keys(storm) |> Enum.sort() == Enum.sort(Ring.strategies())
+      assert storm.ets.sessions == 10 and storm.ets.projected_total_ns > 0
+      assert storm.genserver.sessions == 100
+      for {_, f} <- storm, do: assert(f.ns_per_lookup > 0 and f.update_ns >= 0)
+    end
+
+    for single <- [r.single_process_ns_per_lookup, r.single_process_hashing_ns_per_lookup] do
+      assert Map.keys(single) |> Enum.sort() == Enum.sort(Ring.strategies())
+      for {_, ns} <- single, do: assert(ns > 0)
+    end
   end
 end

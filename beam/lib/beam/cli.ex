@@ -18,6 +18,8 @@ defmodule Beam.CLI do
     "semaphore" => :semaphore
   }
 
+  @scenario_order ["send-cost", "fanout", "ring", "semaphore"]
+
   # {flag, type, default at scale default, default at scale quick}
   @common [
     {:scale, :string, "default", "quick"},
@@ -61,6 +63,7 @@ defmodule Beam.CLI do
   }
 
   def flags, do: @flags
+  def scenarios, do: @scenarios
   def common_flags, do: @common
 
   @doc "Runs a scenario from command-line arguments, prints its JSON, and halts the VM."
@@ -288,8 +291,13 @@ defmodule Beam.CLI do
   defp run(:ring, opts), do: Beam.Ring.run(opts)
   defp run(:semaphore, opts), do: Beam.Semaphore.run(opts)
 
-  defp usage(device) do
-    text = """
+  defp usage(device), do: IO.write(device, usage_text())
+
+  @doc false
+  # The help text; each scenario under the name the command line takes (`send-cost`), in
+  # the README's order.
+  def usage_text do
+    """
     usage: beam/run <scenario> [--flag value ...]
 
     Prints one JSON object on stdout; progress on stderr. Scenarios and flags (defaults shown
@@ -297,12 +305,10 @@ defmodule Beam.CLI do
 
       common:     --scale default|quick   --dist-interface IP (127.0.0.1)
                   --host H   --name-domain longnames|shortnames
-    #{for {s, specs} <- @flags, into: "", do: "  #{s}:#{flag_lines(specs)}\n"}
+    #{for name <- @scenario_order, into: "", do: "  #{name}:#{flag_lines(@flags[@scenarios[name]])}\n"}
     --peers takes a count of peers to start, or existing node names a@h1,b@h2 (cookie from
     the BEAM_COOKIE environment variable).
     """
-
-    IO.write(device, text)
   end
 
   defp flag_lines(specs) do

@@ -45,8 +45,15 @@ defmodule Beam.HashRing do
 
   @doc "The node that owns `key`, or nil on an empty ring."
   @spec find_node(t, binary | integer) :: String.t() | nil
-  def find_node(%__MODULE__{items: items}, key) do
-    case next_index(items, hash(key)) do
+  def find_node(%__MODULE__{} = ring, key), do: find_hashed(ring, hash(key))
+
+  @doc """
+  The node that owns a key whose hash (`hash/1`) is `h`, or nil on an empty ring: the search
+  alone, for callers that hashed their keys beforehand (the prehashed storm).
+  """
+  @spec find_hashed(t, non_neg_integer) :: String.t() | nil
+  def find_hashed(%__MODULE__{items: items}, h) when is_integer(h) do
+    case next_index(items, h) do
       nil -> nil
       i -> items |> elem(i) |> elem(1)
     end

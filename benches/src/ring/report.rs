@@ -363,7 +363,7 @@ pub(super) fn table(
     let beam_note = beam.map_or(String::new(), |beam| {
         format!(
             " BEAM here: `beam/run ring`, the same storm ({} sessions × {} lookups, each session \
-             a process, all released at once) on {} schedulers, key hashed at lookup; ETS runs \
+             a process, all released at once) on {} schedulers, keys hashed beforehand (prehashed); ETS runs \
              {} sessions (a copy of the ring costs too much for all), its total is projected. \
              Its update is replacing the ring by an equal one, the build not counted.",
             group_digits(beam.figure("sessions") as u64),
