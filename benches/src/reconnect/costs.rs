@@ -213,6 +213,35 @@ pub fn beam(dir: &Path) -> Result<Profile, String> {
     })
 }
 
+/// The profiles `choice` asks for (0 = every one that has figures), and the ones left out, why.
+pub fn chosen(choice: u64) -> Result<(Vec<Profile>, Map<String, Value>), String> {
+    let dir = crate::common::lab::workspace().join("book/src/results");
+    let mut left_out = Map::new();
+    let profiles = match choice {
+        1 => vec![blog()],
+        2 => vec![rust(&dir)],
+        3 => vec![beam(&dir).map_err(|why| {
+            format!("the beam profile needs the BEAM's figures in the committed results: {why}")
+        })?],
+        _ => {
+            let mut all = vec![blog(), rust(&dir)];
+            match beam(&dir) {
+                Ok(beam) => all.push(beam),
+                Err(why) => {
+                    left_out.insert("beam".into(), json!(format!(
+                        "no BEAM figures in the committed results ({why}); reproduce send-cost, ring and fanout with Erlang installed, then this"
+                    )));
+                }
+            }
+            all
+        }
+    };
+    for profile in &profiles {
+        Scaled::check(&profile.costs).map_err(|e| format!("{} profile: {e}", profile.name))?;
+    }
+    Ok((profiles, left_out))
+}
+
 /// Measures the rust profile here and now (a few seconds), when committed results are missing.
 fn measured_on_the_spot(why: &str) -> Profile {
     let threads = std::thread::available_parallelism().map_or(2, usize::from);
@@ -344,6 +373,19 @@ mod tests {
         }
         let missing = beam(Path::new("/nonexistent")).unwrap_err();
         assert!(missing.starts_with("cannot read"), "{missing}");
+    }
+
+    #[test]
+    #[ignore = "measures for seconds; run with --ignored --release"]
+    fn measuring_on_the_spot_gives_every_cost() {
+        let profile = rust(Path::new("/nonexistent"));
+        Scaled::check(&profile.costs).unwrap();
+        assert!(profile.costs.ring_lookup_ns > profile.costs.fastglobal_lookup_ns);
+        let source = profile.sources["send_ns"].as_str().unwrap();
+        assert!(
+            source.starts_with("measured on the spot (cannot read"),
+            "{source}"
+        );
     }
 
     #[test]

@@ -35,13 +35,13 @@ use crate::common::params::{ParamSpec, Params};
 use crate::common::scenario::{Check, Outcome, Progress, Scenario};
 use crate::reconnect::costs::{Profile, Scaled};
 use crate::reconnect::model::{Config, Run, Strategy, simulate};
-use crate::reconnect::population::{
-    GUILD_NODES, GUILDS_PER_SESSION, LARGEST_GUILD, Population, SESSION_NODES, SESSIONS_PER_NODE,
-    SIZE_EXPONENT,
-};
+use crate::reconnect::population::Population;
 
 /// The reconnect storm, every combination of fixes.
 pub struct Reconnect;
+
+/// The fewest simulated sessions a run takes.
+const MIN_SESSIONS: u64 = 200;
 
 /// What `--set profile=` accepts, in value order: `all` is 0.
 const PROFILE_NAMES: [&str; 4] = ["all", "blog", "rust", "beam"];
@@ -57,7 +57,7 @@ const PARAMS: [ParamSpec; 5] = [
     ParamSpec {
         name: "sessions",
         about: "simulated sessions (each stands for restarting × 500,000 ÷ sessions real ones)",
-        min: 200,
+        min: MIN_SESSIONS,
         max: 1_000_000,
         at: [2_000, 10_000, 50_000],
     },
@@ -128,7 +128,7 @@ impl Scenario for Reconnect {
             stampede.arrival_window,
             stampede.seed,
         ));
-        let (profiles, left_out) = profiles(params.get("profile"))?;
+        let (profiles, left_out) = costs::chosen(params.get("profile"))?;
         let config = |population: &Population, costs, strategy| Config {
             strategy,
             costs: Scaled::new(costs, population.scale),
@@ -155,7 +155,7 @@ impl Scenario for Reconnect {
         // server were to crash and restart", beside the whole tier's restart.
         let one_node = (population.restarting > 1 && profiles[0].name == "blog").then(|| {
             Arc::new(Population::new(
-                (sessions / 5).max(PARAMS[1].min as usize),
+                (sessions / 5).max(MIN_SESSIONS as usize),
                 1,
                 stampede.arrival_window,
                 stampede.seed,
@@ -188,21 +188,24 @@ impl Scenario for Reconnect {
         for (profile, runs) in profiles.iter().zip(&by_profile) {
             profile_json.insert(
                 profile.name.into(),
-                json!({ "costs": profile.json(), "strategies": strategies_json(runs, true) }),
+                json!({ "costs": profile.json(), "strategies": report::strategies_json(runs, true) }),
             );
         }
         figures.insert("profiles".into(), Value::Object(profile_json));
         if !left_out.is_empty() {
             figures.insert("profiles_left_out".into(), Value::Object(left_out));
         }
-        figures.insert("model".into(), model_json(&population, &jobs[0].config));
+        figures.insert(
+            "model".into(),
+            report::model_json(&population, &jobs[0].config),
+        );
         if let Some(small) = &one_node {
             figures.insert(
                 "one_node".into(),
                 json!({
                     "profile": "blog",
-                    "model": model_json(small, &jobs[jobs.len() - 1].config),
-                    "strategies": strategies_json(&one_node_runs, false),
+                    "model": report::model_json(small, &jobs[jobs.len() - 1].config),
+                    "strategies": report::strategies_json(&one_node_runs, false),
                 }),
             );
         }
@@ -253,55 +256,11 @@ struct Job {
     name: String,
 }
 
-/// The runs of one profile as the results file keys them, with their timelines or without.
-fn strategies_json(runs: &[(Strategy, Run)], timelines: bool) -> Value {
-    let strategies: Map<String, Value> = runs
-        .iter()
-        .map(|(strategy, run)| {
-            let mut value = serde_json::to_value(&run.figures).expect("figures serialize");
-            if timelines {
-                value["timeline"] = serde_json::to_value(&run.timeline).expect("ticks serialize");
-            }
-            (strategy.key(), value)
-        })
-        .collect();
-    Value::Object(strategies)
-}
-
 /// How many runs go at once: each is one thread (a virtual-time cluster).
 fn workers() -> usize {
     std::thread::available_parallelism()
         .map_or(2, usize::from)
         .clamp(1, 4)
-}
-
-/// The profiles `choice` asks for (0 = every one that has figures), and the ones left out, why.
-fn profiles(choice: u64) -> Result<(Vec<Profile>, Map<String, Value>), String> {
-    let dir = crate::common::lab::workspace().join("book/src/results");
-    let mut left_out = Map::new();
-    let profiles = match choice {
-        1 => vec![costs::blog()],
-        2 => vec![costs::rust(&dir)],
-        3 => vec![costs::beam(&dir).map_err(|why| {
-            format!("the beam profile needs the BEAM's figures in the committed results: {why}")
-        })?],
-        _ => {
-            let mut all = vec![costs::blog(), costs::rust(&dir)];
-            match costs::beam(&dir) {
-                Ok(beam) => all.push(beam),
-                Err(why) => {
-                    left_out.insert("beam".into(), json!(format!(
-                        "no BEAM figures in the committed results ({why}); reproduce send-cost, ring and fanout with Erlang installed, then this"
-                    )));
-                }
-            }
-            all
-        }
-    };
-    for profile in &profiles {
-        Scaled::check(&profile.costs).map_err(|e| format!("{} profile: {e}", profile.name))?;
-    }
-    Ok((profiles, left_out))
 }
 
 /// Runs every job, `workers()` at a time, each on its own thread; results in job order.
@@ -334,37 +293,6 @@ fn run_all(jobs: &[Job], progress: &Progress) -> Result<Vec<Run>, String> {
                 .unwrap_or_else(|| Err("a run did not finish".into()))
         })
         .collect()
-}
-
-/// The model's shape and rules, as the results file records them.
-fn model_json(population: &Population, config: &Config) -> Value {
-    let guilds = &population.guilds;
-    let real = |g: &population::Guild| population.real_members(g);
-    let over = |n: f64| guilds.iter().filter(|g| real(g) >= n).count();
-    json!({
-        "session_nodes": SESSION_NODES,
-        "restarting_session_nodes": population.restarting,
-        "guild_nodes": GUILD_NODES,
-        "registries": GUILD_NODES,
-        "simulated_sessions": population.sessions.len(),
-        "real_sessions_reconnecting": population.restarting as f64 * SESSIONS_PER_NODE,
-        "scale": population.scale,
-        "real_members_per_simulated_member": population.members_per_simulated,
-        "guilds_per_session": GUILDS_PER_SESSION,
-        "guilds": guilds.len(),
-        "largest_guild_members": guilds.iter().map(real).fold(0.0, f64::max),
-        "guilds_over_10000_members": over(10_000.0),
-        "guilds_over_1000_members": over(1_000.0),
-        "guild_size": format!("the r-th largest has {LARGEST_GUILD} × r^-{SIZE_EXPONENT} members"),
-        "call_timeout_s": config.call_timeout.as_secs_f64(),
-        "backoff_s": config.backoff.as_secs_f64(),
-        "backoff_jitter": config.jitter,
-        "arrival_window_s": 1.0,
-        "semaphore_limit_simulated": config.limit,
-        "seconds": config.duration.as_secs_f64(),
-        "tick_s": config.tick.as_secs_f64(),
-        "timeline_every_s": config.tick.as_secs_f64() * config.keep_every as f64,
-    })
 }
 
 /// The scenario's bars on this run: both main profiles with all eight combinations; on the blog's

@@ -1,12 +1,17 @@
-//! The reconnect scenario's table and plot: one eight-row table per profile, the costs beside
-//! each other, and the timelines of the four combinations that tell the story.
+//! The reconnect scenario's results: the shape of its JSON, one eight-row table per profile with
+//! the costs beside each other, and the timelines of the four combinations that tell the story.
+
+use serde_json::{Map, Value, json};
 
 use crate::common::params::group_digits;
 use crate::common::plot_lines::{Axis, LineChart, Series, line_charts};
 use crate::common::report::{human_ns, markdown_table};
 use crate::reconnect::costs::Profile;
-use crate::reconnect::model::{Run, Strategy};
-use crate::reconnect::population::Population;
+use crate::reconnect::model::{Config, Run, Strategy};
+use crate::reconnect::population::{
+    GUILD_NODES, GUILDS_PER_SESSION, Guild, LARGEST_GUILD, Population, SESSION_NODES,
+    SESSIONS_PER_NODE, SIZE_EXPONENT,
+};
 
 /// The combinations the plot shows: every fix, and every fix but one.
 pub const PLOTTED: [&str; 4] = [
@@ -178,4 +183,50 @@ pub fn plot(profile: &str, runs: &[(Strategy, Run)]) -> Result<String, String> {
             series: series(|t| t.guild_backlog as f64),
         },
     ])
+}
+
+/// The runs of one profile as the results file keys them, with their timelines or without.
+pub fn strategies_json(runs: &[(Strategy, Run)], timelines: bool) -> Value {
+    let strategies: Map<String, Value> = runs
+        .iter()
+        .map(|(strategy, run)| {
+            let mut value = serde_json::to_value(&run.figures).expect("figures serialize");
+            if timelines {
+                value["timeline"] = serde_json::to_value(&run.timeline).expect("ticks serialize");
+            }
+            (strategy.key(), value)
+        })
+        .collect();
+    Value::Object(strategies)
+}
+
+/// The model's shape and rules, as the results file records them.
+pub fn model_json(population: &Population, config: &Config) -> Value {
+    let guilds = &population.guilds;
+    let real = |g: &Guild| population.real_members(g);
+    let over = |n: f64| guilds.iter().filter(|g| real(g) >= n).count();
+    json!({
+        "session_nodes": SESSION_NODES,
+        "restarting_session_nodes": population.restarting,
+        "guild_nodes": GUILD_NODES,
+        "registries": GUILD_NODES,
+        "simulated_sessions": population.sessions.len(),
+        "real_sessions_reconnecting": population.restarting as f64 * SESSIONS_PER_NODE,
+        "scale": population.scale,
+        "real_members_per_simulated_member": population.members_per_simulated,
+        "guilds_per_session": GUILDS_PER_SESSION,
+        "guilds": guilds.len(),
+        "largest_guild_members": guilds.iter().map(real).fold(0.0, f64::max),
+        "guilds_over_10000_members": over(10_000.0),
+        "guilds_over_1000_members": over(1_000.0),
+        "guild_size": format!("the r-th largest has {LARGEST_GUILD} × r^-{SIZE_EXPONENT} members"),
+        "call_timeout_s": config.call_timeout.as_secs_f64(),
+        "backoff_s": config.backoff.as_secs_f64(),
+        "backoff_jitter": config.jitter,
+        "arrival_window_s": 1.0,
+        "semaphore_limit_simulated": config.limit,
+        "seconds": config.duration.as_secs_f64(),
+        "tick_s": config.tick.as_secs_f64(),
+        "timeline_every_s": config.tick.as_secs_f64() * config.keep_every as f64,
+    })
 }

@@ -20,7 +20,17 @@
 //! members of the guild (hundreds of millions of one-by-one deliveries would not fit the time),
 //! and counted there: every event must reach every node that had members when it was published,
 //! once, in order.
+//!
+//! | file | what |
+//! | --- | --- |
+//! | `session.rs` | a reconnecting session: lookup, registry call, join, five times |
+//! | `processes.rs` | ring processes, registries, guilds, the tallies, and `Busy`, a process's schedule |
+//! | `metrics.rs` | the counters, queues, latencies and the timeline |
+//! | `checks.rs` | the conservation laws, checked when a run ends, and its summary |
+//! | `ideal.rs` | the shortest time capacity alone allows |
 
+mod checks;
+mod ideal;
 mod metrics;
 mod processes;
 mod session;
@@ -29,7 +39,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::time::Duration;
 
-use cluster::{Cluster, ClusterStats};
+use cluster::Cluster;
 use fanout_kit::Fanout as _;
 use fanout_kit::naive::Naive;
 use ring_kit::Global as _;
@@ -42,12 +52,14 @@ use solution_ring::FastGlobal;
 use solution_semaphore::{Guarded, Semaphore};
 use tokio::time::{Instant, sleep_until};
 
+use self::checks::summarize;
+pub use self::ideal::ideal_s;
 use self::metrics::Sampler;
 pub use self::metrics::{Calls, Tick};
 use self::processes::{Common, Fan, Guilds, guild, registry, ring_front, tally};
 use self::session::Sessions;
 use crate::reconnect::costs::Scaled;
-use crate::reconnect::population::{GUILD_NODES, GUILDS_PER_SESSION, Population, SESSION_NODES};
+use crate::reconnect::population::{GUILD_NODES, Population, SESSION_NODES};
 
 /// How sessions find a guild's node.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -328,232 +340,6 @@ fn run<C: Client>(population: &Arc<Population>, config: &Config, client: C) -> R
         let finished = tasks.iter().filter(|t| t.is_finished()).count() as u64;
         summarize(&common, sampler, finished, &cluster.stats())
     })
-}
-
-/// Checks the run's conservation laws and sums it up.
-fn summarize(
-    common: &Common,
-    sampler: Sampler,
-    finished: u64,
-    stats: &ClusterStats,
-) -> Result<Run, String> {
-    if let Some(violations) = common.violations() {
-        return Err(violations);
-    }
-    let metrics = &common.metrics;
-    let population = &common.population;
-    let sessions = population.sessions.len() as u64;
-    let served = metrics.served.load(Relaxed);
-    if finished != served {
-        return Err(format!(
-            "{} of {sessions} sessions were lost: their tasks ended without being served",
-            finished.saturating_sub(served)
-        ));
-    }
-    let calls = StageCalls {
-        ring: metrics.ring.snapshot(),
-        registry: metrics.registry.snapshot(),
-        join: metrics.join.snapshot(),
-    };
-    let stages = [calls.ring, calls.registry, calls.join];
-    // Every call ends as replied, rejected or timed out, or is still waiting; a session waits in
-    // at most one call, and a served session in none.
-    let in_flight: u64 = stages.iter().map(|c| c.in_flight_at_end).sum();
-    for (name, c) in ["ring", "registry", "join"].iter().zip(&stages) {
-        if c.attempted != c.replied + c.rejected + c.timed_out + c.in_flight_at_end {
-            return Err(format!("{name} calls do not add up: {c:?}"));
-        }
-    }
-    if in_flight > sessions - served {
-        return Err(format!(
-            "{in_flight} calls in flight at the end, but only {} sessions unserved",
-            sessions - served
-        ));
-    }
-    // What the sessions counted is what the cluster saw.
-    let replied: u64 = stages.iter().map(|c| c.replied).sum();
-    let timed_out: u64 = stages.iter().map(|c| c.timed_out).sum();
-    let sent: u64 = stages.iter().map(|c| c.attempted - c.rejected).sum();
-    if stats.timeouts != timed_out
-        || stats.calls != sent
-        || replied > stats.replies
-        || stats.replies > replied + in_flight
-    {
-        return Err(format!(
-            "calls do not add up: the sessions made {sent}, got {replied} replies and {timed_out} timeouts; \
-             the cluster counted {} calls, {} replies and {} timeouts",
-            stats.calls, stats.replies, stats.timeouts
-        ));
-    }
-    let presence = check_presence(common)?;
-
-    let served_for = |f: fn(&Calls) -> f64| stages.iter().map(f).sum::<f64>();
-    let (useful, wasted) = (served_for(|c| c.useful_s), served_for(|c| c.wasted_s));
-    let histogram = metrics.presence.lock().expect("presence lock");
-    let figures = Figures {
-        served_fraction: served as f64 / sessions as f64,
-        time_to_all_served_s: (served == sessions)
-            .then(|| metrics.last_served_ns.load(Relaxed) as f64 / 1e9),
-        ideal_s: ideal_s(population, &common.config),
-        peak_registry_queue: sampler.peak_registry_queue,
-        peak_guild_backlog: metrics.peak_guild_backlog(),
-        peak_ring_queue: metrics.peak_ring_queue(),
-        wasted_work_fraction: if useful + wasted > 0.0 {
-            wasted / (useful + wasted)
-        } else {
-            0.0
-        },
-        presence_p99_s: histogram.percentile(99.0),
-        presence_p50_s: histogram.percentile(50.0),
-        calls,
-        presence,
-        guild_publishing_s: metrics.publishing_ns.load(Relaxed) as f64 / 1e9,
-    };
-    Ok(Run {
-        figures,
-        timeline: sampler.timeline,
-    })
-}
-
-/// Every presence event reached every session node that had members when it was published,
-/// exactly once (the tallies refuse a second copy or an unaddressed one as they go); the only
-/// ones missing are those the guild sent at the very last instant. And every served session is a
-/// member of each of its guilds, each member announced once.
-fn check_presence(common: &Common) -> Result<Presence, String> {
-    let now = common.metrics.now_ns();
-    let population = &common.population;
-    let mut presence = Presence {
-        events: 0,
-        node_deliveries: 0,
-        member_deliveries: 0,
-        member_deliveries_in_flight: 0,
-    };
-    let mut members_joined = vec![0u32; population.sessions.len()];
-    for (index, plan) in population.guilds.iter().enumerate() {
-        let ledger = common.ledger(index);
-        let joined = ledger.joined.iter().filter(|&&j| j).count();
-        if joined != ledger.publications.len() {
-            return Err(format!(
-                "guild {index} took {joined} members but announced {}",
-                ledger.publications.len()
-            ));
-        }
-        for (position, &session) in plan.joiners.iter().enumerate() {
-            members_joined[session as usize] += u32::from(ledger.joined[position]);
-        }
-        for (seq, publication) in ledger.publications.iter().enumerate() {
-            presence.events += 1;
-            for node in 0..SESSION_NODES {
-                let bit = 1 << node;
-                let members = publication.members[node];
-                let addressed = publication.addressed & bit != 0;
-                if addressed && members == 0 {
-                    return Err(format!(
-                        "guild {index}'s event {} went to node {node}, where it had no members",
-                        seq + 1
-                    ));
-                }
-                if publication.received & bit != 0 {
-                    presence.node_deliveries += 1;
-                    presence.member_deliveries += members;
-                } else if addressed {
-                    // Sent at the very last instant, still between the guild and the tally.
-                    if publication.last_addressed_ns < now {
-                        return Err(format!(
-                            "guild {index}'s event {} never reached node {node}",
-                            seq + 1
-                        ));
-                    }
-                    presence.member_deliveries_in_flight += members;
-                }
-            }
-        }
-    }
-    let served = common.metrics.served.load(Relaxed) as usize;
-    let complete = members_joined
-        .iter()
-        .filter(|&&m| m as usize == GUILDS_PER_SESSION)
-        .count();
-    if complete < served {
-        return Err(format!(
-            "{served} sessions were served but only {complete} are members of all their guilds"
-        ));
-    }
-    Ok(presence)
-}
-
-// ANCHOR: ideal
-/// The shortest time in which capacity alone lets every session be served: the busiest process
-/// must finish its work (each ring process its lookups, each registry its calls, each guild its
-/// joins and their presence events), and each session its own five lookups, calls and joins
-/// after it arrives. No run can beat it; a run near it wastes nothing.
-pub fn ideal_s(population: &Population, config: &Config) -> f64 {
-    let costs = &config.costs;
-    let lookup = match config.strategy.ring {
-        RingWay::Actor => costs.ring_lookup,
-        RingWay::FastGlobal => costs.fastglobal_lookup,
-    };
-    let per_guild = lookup + 2.0 * costs.call;
-    let mut ideal = population
-        .sessions
-        .iter()
-        .map(|s| s.arrival.as_secs_f64() + GUILDS_PER_SESSION as f64 * per_guild)
-        .fold(0.0, f64::max);
-    if config.strategy.ring == RingWay::Actor {
-        let mut per_node = vec![0usize; population.restarting];
-        for session in &population.sessions {
-            per_node[session.node] += GUILDS_PER_SESSION;
-        }
-        let busiest = per_node.into_iter().max().unwrap_or(0);
-        ideal = ideal.max(busiest as f64 * costs.ring_lookup);
-    }
-    let mut per_registry = [0usize; GUILD_NODES];
-    for guild in &population.guilds {
-        per_registry[guild.owner] += guild.joiners.len();
-        ideal = ideal.max(guild_work(population, guild, config));
-    }
-    let busiest = per_registry.into_iter().max().unwrap_or(0);
-    ideal.max(busiest as f64 * costs.call)
-}
-// ANCHOR_END: ideal
-
-/// The least time a guild needs for all its joins: each one served, then announced to the
-/// members alive, joiners ordered so as few nodes as possible have members (the cheapest order
-/// for Manifold; naive pays per member whatever the order).
-fn guild_work(
-    population: &Population,
-    guild: &crate::reconnect::population::Guild,
-    config: &Config,
-) -> f64 {
-    let costs = &config.costs;
-    let steady_nodes = if guild.steady_per_node > 0 {
-        SESSION_NODES - population.restarting
-    } else {
-        0
-    };
-    let steady = (steady_nodes as u64 * guild.steady_per_node) as f64;
-    let mut on_node = vec![0usize; population.restarting];
-    for &session in &guild.joiners {
-        on_node[population.sessions[session as usize].node] += 1;
-    }
-    on_node.sort_unstable_by(|a, b| b.cmp(a));
-    let per_joiner = population.members_per_joiner();
-    let (mut work, mut nodes, mut filled) = (0.0, 0, 0);
-    for i in 1..=guild.joiners.len() {
-        if i > filled {
-            filled += on_node[nodes];
-            nodes += 1;
-        }
-        let members = steady + i as f64 * per_joiner;
-        work += costs.call
-            + match config.strategy.fanout {
-                FanoutWay::Naive => members * costs.send,
-                FanoutWay::Manifold => {
-                    (steady_nodes + nodes) as f64 * costs.node_send + members * costs.per_receiver
-                }
-            };
-    }
-    work
 }
 
 #[cfg(test)]
