@@ -9,8 +9,11 @@ use crate::common::scenario::Scenario;
 
 /// Every lab, in book order.
 pub const LABS: &[Lab] = &[
+    crate::fanout::warmup::WARMUP,
     crate::fanout::lab::LAB,
+    crate::ring::warmup::WARMUP,
     crate::ring::lab::LAB,
+    crate::semaphore::warmup::WARMUP,
     crate::semaphore::lab::LAB,
 ];
 
@@ -34,6 +37,7 @@ pub fn thresholds() -> serde_json::Value {
         },
         "fanout": {
             "naive_over_manifold": f::NAIVE_OVER_MANIFOLD,
+            "naive_over_manifold_tcp": f::NAIVE_OVER_MANIFOLD_TCP,
             "naive_over_offload": f::NAIVE_OVER_OFFLOAD,
             "naive_over_relay": f::NAIVE_OVER_RELAY,
             "bytes_naive_over_manifold": f::BYTES_NAIVE_OVER_MANIFOLD,

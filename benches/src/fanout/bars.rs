@@ -4,6 +4,8 @@
 
 /// Guild-side publish, median: naive ÷ Manifold, the lab's bar and the scenario's check.
 pub const NAIVE_OVER_MANIFOLD: f64 = 10.0;
+/// The same over loopback TCP (`naive_tcp` ÷ `manifold_tcp`): the wire must not undo Manifold.
+pub const NAIVE_OVER_MANIFOLD_TCP: f64 = 10.0;
 /// Guild-side publish, median: naive ÷ Manifold with `send_mode: :offload`.
 pub const NAIVE_OVER_OFFLOAD: f64 = 1_000.0;
 /// Guild-side publish, median: naive ÷ the relay.

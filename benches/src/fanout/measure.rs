@@ -8,7 +8,7 @@
 //! messages and bytes that crossed between nodes. The first publish is a warm-up and is not
 //! counted: it is where the relay registers its member lists, reported separately.
 
-use cluster::Cluster;
+use cluster::{Cluster, Transport};
 use fanout_kit::Fanout;
 use fanout_kit::rig::Rig;
 use fanout_kit::sessions::Sessions;
@@ -61,13 +61,19 @@ impl Measured {
     }
 }
 
-/// A rig for `setup`: members spread over nodes 1..=session_nodes.
+/// A rig for `setup`: members spread over nodes 1..=session_nodes, links in memory.
 pub fn rig<F: Fanout>(setup: Setup) -> Result<Rig<F>, String> {
+    rig_over::<F>(setup, Transport::Memory)
+}
+
+/// [`rig`] on a cluster whose links use `transport`.
+pub fn rig_over<F: Fanout>(setup: Setup, transport: Transport) -> Result<Rig<F>, String> {
     let cluster = Cluster::builder()
         .nodes(1 + setup.session_nodes)
         .threads_per_node(setup.threads)
+        .transport(transport)
         .build()
-        .map_err(|e| format!("could not start a cluster: {e}"))?;
+        .map_err(|e| format!("could not start a cluster ({transport}): {e}"))?;
     let per_node = Sessions::spread(
         setup.members,
         1 + setup.session_nodes,
@@ -86,7 +92,16 @@ pub fn rig<F: Fanout>(setup: Setup) -> Result<Rig<F>, String> {
 /// costs its sender a system call, more than the relay's whole publish otherwise. A guild at
 /// peak, the blog's case, publishes into nodes that are already awake.
 pub fn measure<F: Fanout>(setup: Setup, publishes: usize) -> Result<Measured, String> {
-    let mut rig = rig::<F>(setup)?;
+    measure_over::<F>(setup, Transport::Memory, publishes)
+}
+
+/// [`measure`] on a cluster whose links use `transport`.
+pub fn measure_over<F: Fanout>(
+    setup: Setup,
+    transport: Transport,
+    publishes: usize,
+) -> Result<Measured, String> {
+    let mut rig = rig_over::<F>(setup, transport)?;
     let start = rig.stats();
     rig.publish(0)?;
     let before = rig.stats();

@@ -10,7 +10,9 @@
 pub mod bars;
 pub mod lab;
 pub mod measure;
+pub mod warmup;
 
+use cluster::Transport;
 use serde_json::{Map, Value, json};
 
 use crate::common::beam::{self, Beam, BeamRun};
@@ -19,7 +21,8 @@ use crate::common::plot_lines::{Axis, LineChart, Series, line_charts};
 use crate::common::report::{human_ns, markdown_table, tick_ns};
 use crate::common::scenario::{Check, Outcome, Progress, Scenario};
 use crate::common::stats::{mean, percentile};
-use crate::fanout::measure::{Measured, Setup, measure};
+use crate::fanout::measure::{Measured, Setup, measure_over};
+use crate::send_cost::{TRANSPORT_PARAM, transport_value_names, transports};
 
 use fanout_kit::naive::Naive;
 use solution_fanout::manifold::{Manifold, PackOnce};
@@ -82,13 +85,20 @@ const PARAMS: &[ParamSpec] = &[
         max: 10_000,
         at: [5, 20, 20],
     },
+    TRANSPORT_PARAM,
 ];
+
+/// With `transport=both`, the second transport (TCP) runs only these strategies, at the headline
+/// size only (no sweep), with at most [`SECOND_MAX_PUBLISHES`] publishes each way: the comparison
+/// of the wires without doubling the run.
+const SECOND_STRATEGIES: [&str; 3] = ["naive", "manifold", "relay"];
+const SECOND_MAX_PUBLISHES: usize = 50;
 
 /// A strategy: its key in the JSON, its name in the table, and how to measure it.
 struct Strategy {
     key: &'static str,
     name: &'static str,
-    measure: fn(Setup, usize) -> Result<Measured, String>,
+    measure: fn(Setup, Transport, usize) -> Result<Measured, String>,
 }
 
 // ANCHOR: strategies
@@ -96,34 +106,40 @@ const STRATEGIES: [Strategy; 5] = [
     Strategy {
         key: "naive",
         name: "naive: one send per member",
-        measure: measure::<Naive>,
+        measure: measure_over::<Naive>,
     },
     Strategy {
         key: "manifold",
         name: "Manifold",
-        measure: measure::<Manifold>,
+        measure: measure_over::<Manifold>,
     },
     Strategy {
         key: "manifold_pack_once",
         name: "Manifold, pack once",
-        measure: measure::<PackOnce>,
+        measure: measure_over::<PackOnce>,
     },
     Strategy {
         key: "manifold_offload",
         name: "Manifold, offload",
-        measure: measure::<Offload>,
+        measure: measure_over::<Offload>,
     },
     Strategy {
         key: "relay",
         name: "relay (lists kept on the nodes)",
-        measure: measure::<Relay>,
+        measure: measure_over::<Relay>,
     },
 ];
 // ANCHOR_END: strategies
 
-/// One strategy's run at the headline size, and its sweep.
+/// One strategy's run at the headline size over one transport, and its sweep (empty for the
+/// second transport of `transport=both`).
 struct Run {
     strategy: &'static Strategy,
+    transport: Transport,
+    /// Its key in the JSON: the strategy's, with `_tcp` over TCP.
+    key: String,
+    /// Publishes each way at the headline size.
+    publishes: usize,
     main: Measured,
     /// `(members, median ns in the guild, cross-node bytes per publish)`.
     sweep: Vec<(usize, f64, f64)>,
@@ -140,6 +156,10 @@ impl Scenario for FanoutScenario {
 
     fn params(&self) -> &'static [ParamSpec] {
         PARAMS
+    }
+
+    fn value_names(&self, param: &str) -> &'static [&'static str] {
+        transport_value_names(param)
     }
 
     fn memory_bytes(&self, params: &Params) -> u64 {
@@ -161,26 +181,43 @@ impl Scenario for FanoutScenario {
             .into_iter()
             .filter(|&n| n <= params.count("sweep_max"))
             .collect();
-        progress.steps((STRATEGIES.len() * (1 + sweep.len())) as u64 + beam.steps());
+        // The first transport runs every strategy and the sweep; a second (TCP, with `both`) the
+        // strategies of `SECOND_STRATEGIES` at the headline size, with fewer publishes.
+        let mut plan = Vec::new();
+        for (i, &transport) in transports(params).iter().enumerate() {
+            for strategy in &STRATEGIES {
+                if i == 0 {
+                    plan.push((strategy, transport, publishes, sweep.as_slice()));
+                } else if SECOND_STRATEGIES.contains(&strategy.key) {
+                    let fewer = publishes.min(SECOND_MAX_PUBLISHES);
+                    plan.push((strategy, transport, fewer, &[][..]));
+                }
+            }
+        }
+        let steps: usize = plan.iter().map(|(_, _, _, sweep)| 1 + sweep.len()).sum();
+        progress.steps(steps as u64 + beam.steps());
 
         let mut runs = Vec::new();
-        for strategy in &STRATEGIES {
+        for (strategy, transport, publishes, sweep) in plan {
+            let key = match transport {
+                Transport::Memory => strategy.key.to_owned(),
+                Transport::Tcp => format!("{}_tcp", strategy.key),
+            };
             progress.step(&format!(
-                "{} to {} members",
-                strategy.key,
+                "{key} to {} members",
                 group_digits(setup.members as u64)
             ));
-            let main = (strategy.measure)(setup, publishes)
-                .map_err(|e| format!("{}: {e}", strategy.key))?;
-            check_invariants(strategy, &main, setup.members, publishes)?;
+            let main = (strategy.measure)(setup, transport, publishes)
+                .map_err(|e| format!("{key}: {e}"))?;
+            check_invariants(&key, &main, setup.members, publishes)?;
             progress.done();
             let mut points = Vec::new();
-            for &members in &sweep {
-                progress.step(&format!("{} sweep, {members} members", strategy.key));
+            for &members in sweep {
+                progress.step(&format!("{key} sweep, {members} members"));
                 let at = Setup { members, ..setup };
-                let measured = (strategy.measure)(at, sweep_publishes)
-                    .map_err(|e| format!("{} at {members} members: {e}", strategy.key))?;
-                check_invariants(strategy, &measured, members, sweep_publishes)?;
+                let measured = (strategy.measure)(at, transport, sweep_publishes)
+                    .map_err(|e| format!("{key} at {members} members: {e}"))?;
+                check_invariants(&key, &measured, members, sweep_publishes)?;
                 // The median: a sweep point has few publishes, and one OS pause would own the mean.
                 let median = percentile(&measured.in_guild_ns, 50.0);
                 points.push((members, median, measured.cross_node_bytes));
@@ -188,6 +225,9 @@ impl Scenario for FanoutScenario {
             }
             runs.push(Run {
                 strategy,
+                transport,
+                key,
+                publishes,
                 main,
                 sweep: points,
             });
@@ -344,7 +384,7 @@ fn beam_checks(beam: &BeamRun, session_nodes: usize) -> Vec<Check> {
 
 /// Exactly once and in order, or the run is broken.
 fn check_invariants(
-    strategy: &Strategy,
+    key: &str,
     measured: &Measured,
     members: usize,
     publishes: usize,
@@ -352,7 +392,7 @@ fn check_invariants(
     if measured.order_violations > 0 {
         return Err(format!(
             "{}: {} deliveries arrived twice or out of order",
-            strategy.key, measured.order_violations
+            key, measured.order_violations
         ));
     }
     // `measure` publishes `publishes` events one at a time, then as many back to back.
@@ -360,19 +400,38 @@ fn check_invariants(
     if measured.delivered != expected {
         return Err(format!(
             "{}: {} deliveries instead of {expected} (2 × {publishes} publishes to {members} members)",
-            strategy.key, measured.delivered
+            key, measured.delivered
         ));
     }
     Ok(())
 }
 
-fn find<'a>(runs: &'a [Run], key: &str) -> &'a Measured {
-    &runs
-        .iter()
-        .find(|run| run.strategy.key == key)
-        .expect("every strategy runs")
-        .main
+/// The run whose key is `key` (`manifold`, `manifold_tcp`…), if it ran.
+fn find<'a>(runs: &'a [Run], key: &str) -> Option<&'a Measured> {
+    runs.iter().find(|run| run.key == key).map(|run| &run.main)
 }
+
+/// The suffix of a transport's keys: none in memory, `_tcp` over TCP.
+fn suffix(transport: Transport) -> &'static str {
+    match transport {
+        Transport::Memory => "",
+        Transport::Tcp => "_tcp",
+    }
+}
+
+/// The transports that ran, in run order.
+fn transports_run(runs: &[Run]) -> Vec<Transport> {
+    let mut seen = Vec::new();
+    for run in runs {
+        if !seen.contains(&run.transport) {
+            seen.push(run.transport);
+        }
+    }
+    seen
+}
+
+/// One figure of a run, for a ratio.
+type Figure = fn(&Measured) -> f64;
 
 fn figures(runs: &[Run]) -> Map<String, Value> {
     let strategies: Map<String, Value> = runs
@@ -392,111 +451,143 @@ fn figures(runs: &[Run]) -> Map<String, Value> {
                 "delivered": m.delivered,
                 "order_violations": m.order_violations,
             });
-            (run.strategy.key.to_owned(), figures)
+            (run.key.clone(), figures)
         })
         .collect();
-    let naive = find(runs, "naive");
-    let over = |key: &str, f: fn(&Measured) -> f64| f(naive) / f(find(runs, key));
     let publish = |m: &Measured| m.in_guild_mean();
     let median = |m: &Measured| percentile(&m.in_guild_ns, 50.0);
     let cpu = |m: &Measured| m.in_guild_cpu_mean();
     let bytes = |m: &Measured| m.cross_node_bytes;
+    let delivery = |m: &Measured| percentile(&m.delivered_ns, 50.0);
+    // Naive ÷ each strategy, per transport (`guild_publish` in memory, `guild_publish_tcp` over
+    // TCP), for the strategies that ran.
+    let over: [(&str, &str, Figure); 13] = [
+        ("guild_publish", "manifold", publish),
+        ("guild_publish_pack_once", "manifold_pack_once", publish),
+        ("guild_publish_offload", "manifold_offload", publish),
+        ("guild_publish_relay", "relay", publish),
+        ("guild_publish_median", "manifold", median),
+        ("guild_publish_offload_median", "manifold_offload", median),
+        ("guild_publish_relay_median", "relay", median),
+        ("guild_publish_cpu", "manifold", cpu),
+        ("guild_publish_cpu_offload", "manifold_offload", cpu),
+        ("guild_publish_cpu_relay", "relay", cpu),
+        ("cross_node_bytes_manifold", "manifold", bytes),
+        ("cross_node_bytes_relay", "relay", bytes),
+        ("delivery_p50_naive_over_manifold", "manifold", delivery),
+    ];
+    let mut ratios = Map::new();
+    for transport in transports_run(runs) {
+        let sfx = suffix(transport);
+        let Some(naive) = find(runs, &format!("naive{sfx}")) else {
+            continue;
+        };
+        for (name, key, f) in over {
+            if let Some(other) = find(runs, &format!("{key}{sfx}")) {
+                ratios.insert(format!("{name}{sfx}"), json!(f(naive) / f(other)));
+            }
+        }
+        ratios.insert(
+            format!("blog_publish_low_over_naive{sfx}"),
+            json!(BLOG_PUBLISH_30K_S[0] * 1e9 / publish(naive)),
+        );
+    }
     let sweep: Map<String, Value> = runs
         .iter()
+        .filter(|run| !run.sweep.is_empty())
         .map(|run| {
             let points: Vec<Value> = run
                 .sweep
                 .iter()
                 .map(|&(members, ns, bytes)| json!({"members": members, "guild_publish_p50_ns": ns, "cross_node_bytes": bytes}))
                 .collect();
-            (run.strategy.key.to_owned(), Value::Array(points))
+            (run.key.clone(), Value::Array(points))
         })
         .collect();
     let mut figures = Map::new();
     figures.insert("strategies".into(), Value::Object(strategies));
-    figures.insert(
-        "ratios".into(),
-        json!({
-            "guild_publish": over("manifold", publish),
-            "guild_publish_pack_once": over("manifold_pack_once", publish),
-            "guild_publish_offload": over("manifold_offload", publish),
-            "guild_publish_relay": over("relay", publish),
-            "guild_publish_median": over("manifold", median),
-            "guild_publish_offload_median": over("manifold_offload", median),
-            "guild_publish_relay_median": over("relay", median),
-            "guild_publish_cpu": over("manifold", cpu),
-            "guild_publish_cpu_offload": over("manifold_offload", cpu),
-            "guild_publish_cpu_relay": over("relay", cpu),
-            "cross_node_bytes_manifold": over("manifold", bytes),
-            "cross_node_bytes_relay": over("relay", bytes),
-            "delivery_p50_naive_over_manifold":
-                percentile(&naive.delivered_ns, 50.0) / percentile(&find(runs, "manifold").delivered_ns, 50.0),
-            "blog_publish_low_over_naive": BLOG_PUBLISH_30K_S[0] * 1e9 / publish(naive),
-        }),
-    );
+    figures.insert("ratios".into(), Value::Object(ratios));
     figures.insert("sweep".into(), Value::Object(sweep));
     figures
 }
 
 // ANCHOR: checks
-/// The scenario's bars ([`bars`]), checked on this run. Publish times are compared on the median of the
-/// back-to-back publishes: with five nodes on two cores the OS pauses the guild's thread now and
-/// then for milliseconds, and a mean of microsecond publishes is decided by whether one such pause
-/// fell among them. The means and the thread's CPU time are reported beside the medians.
+/// The scenario's bars ([`bars`]), checked on this run, over each transport that ran (keys
+/// `manifold`, `manifold_tcp`…; a bar whose strategies did not run is left out). Publish times
+/// are compared on the median of the back-to-back publishes: with five nodes on two cores the OS
+/// pauses the guild's thread now and then for milliseconds, and a mean of microsecond publishes is
+/// decided by whether one such pause fell among them. The means and the thread's CPU time are
+/// reported beside the medians.
 fn checks(runs: &[Run], session_nodes: usize) -> Vec<Check> {
-    let naive = find(runs, "naive");
-    let median = |m: &Measured| percentile(&m.in_guild_ns, 50.0);
-    let publish = |key: &str| median(naive) / median(find(runs, key));
-    let bytes = |key: &str| naive.cross_node_bytes / find(runs, key).cross_node_bytes;
-    let messages = |key: &str| {
-        let sent = find(runs, key).cross_node_messages;
-        Check::that(
-            format!("{key}: messages between nodes per publish = session nodes ({session_nodes})"),
-            format!("{sent:.1}"),
-            sent == session_nodes as f64,
-        )
-    };
-    let p50 = |m: &Measured| percentile(&m.delivered_ns, 50.0);
-    let manifold = find(runs, "manifold");
-    vec![
-        Check::ratio_at_least(
-            "guild-side publish, median: naive ÷ manifold",
-            publish("manifold"),
-            bars::NAIVE_OVER_MANIFOLD,
-        ),
-        Check::ratio_at_least(
-            "guild-side publish, median: naive ÷ manifold_offload",
-            publish("manifold_offload"),
-            bars::NAIVE_OVER_OFFLOAD,
-        ),
-        Check::ratio_at_least(
-            "guild-side publish, median: naive ÷ relay",
-            publish("relay"),
-            bars::NAIVE_OVER_RELAY,
-        ),
-        messages("manifold"),
-        messages("relay"),
-        Check::ratio_at_least(
-            "bytes between nodes: naive ÷ manifold",
-            bytes("manifold"),
-            bars::BYTES_NAIVE_OVER_MANIFOLD,
-        ),
-        Check::ratio_at_least(
-            "bytes between nodes: naive ÷ relay",
-            bytes("relay"),
-            bars::BYTES_NAIVE_OVER_RELAY,
-        ),
-        Check::that(
-            "delivery p50: manifold no worse than naive",
-            format!("{} vs {}", human_ns(p50(manifold)), human_ns(p50(naive))),
-            p50(manifold) <= p50(naive),
-        ),
-        Check::that(
-            "exactly once and in order, every strategy",
+    let mut checks = Vec::new();
+    for transport in transports_run(runs) {
+        let sfx = suffix(transport);
+        let Some(naive) = find(runs, &format!("naive{sfx}")) else {
+            continue;
+        };
+        let get =
+            |key: &str| find(runs, &format!("{key}{sfx}")).map(|m| (format!("{key}{sfx}"), m));
+        let median = |m: &Measured| percentile(&m.in_guild_ns, 50.0);
+        let p50 = |m: &Measured| percentile(&m.delivered_ns, 50.0);
+        let over_manifold = match transport {
+            Transport::Memory => bars::NAIVE_OVER_MANIFOLD,
+            Transport::Tcp => bars::NAIVE_OVER_MANIFOLD_TCP,
+        };
+        for (key, bar) in [
+            ("manifold", over_manifold),
+            ("manifold_offload", bars::NAIVE_OVER_OFFLOAD),
+            ("relay", bars::NAIVE_OVER_RELAY),
+        ] {
+            if let Some((key, m)) = get(key) {
+                checks.push(Check::ratio_at_least(
+                    format!("guild-side publish, median: naive{sfx} ÷ {key}"),
+                    median(naive) / median(m),
+                    bar,
+                ));
+            }
+        }
+        for key in ["manifold", "relay"] {
+            if let Some((key, m)) = get(key) {
+                let sent = m.cross_node_messages;
+                checks.push(Check::that(
+                    format!(
+                        "{key}: messages between nodes per publish = session nodes ({session_nodes})"
+                    ),
+                    format!("{sent:.1}"),
+                    sent == session_nodes as f64,
+                ));
+            }
+        }
+        for (key, bar) in [
+            ("manifold", bars::BYTES_NAIVE_OVER_MANIFOLD),
+            ("relay", bars::BYTES_NAIVE_OVER_RELAY),
+        ] {
+            if let Some((key, m)) = get(key) {
+                checks.push(Check::ratio_at_least(
+                    format!("bytes between nodes: naive{sfx} ÷ {key}"),
+                    naive.cross_node_bytes / m.cross_node_bytes,
+                    bar,
+                ));
+            }
+        }
+        if let Some((key, manifold)) = get("manifold") {
+            checks.push(Check::that(
+                format!("delivery p50: {key} no worse than naive{sfx}"),
+                format!("{} vs {}", human_ns(p50(manifold)), human_ns(p50(naive))),
+                p50(manifold) <= p50(naive),
+            ));
+        }
+        let over = match transport {
+            Transport::Memory => "",
+            Transport::Tcp => " over TCP",
+        };
+        checks.push(Check::that(
+            format!("exactly once and in order, every strategy{over}"),
             "0 violations",
             true, // anything else ended the run with an error
-        ),
-    ]
+        ));
+    }
+    checks
 }
 // ANCHOR_END: checks
 
@@ -540,13 +631,19 @@ fn table(
             bytes_text(figure("cross_node_bytes"))
         ))
     };
+    // Distributed Erlang crosses loopback TCP: its cell stands beside the strategy over either
+    // transport.
     let beam_cells = runs.iter().map(|run| beam_cell(run.strategy.key)).collect();
     let mut rows: Vec<Vec<String>> = runs
         .iter()
         .map(|run| {
             let m = &run.main;
+            let name = match run.transport {
+                Transport::Memory => run.strategy.name.to_owned(),
+                Transport::Tcp => format!("{}, over loopback TCP", run.strategy.name),
+            };
             vec![
-                run.strategy.name.to_owned(),
+                name,
                 format!(
                     "{} ({})",
                     human_ns(m.in_guild_mean()),
@@ -562,7 +659,7 @@ fn table(
                 format!("{:.0}", m.cross_node_messages),
                 bytes_text(m.cross_node_bytes),
                 format!("{}", m.order_violations),
-                blog(run.strategy.key),
+                blog(&run.key),
             ]
         })
         .collect();
@@ -590,6 +687,7 @@ fn table(
         setup.threads,
         fanout_kit::EVENT_BODY_BYTES
     );
+    out += &transport_note(runs, publishes);
     out += &markdown_table(&header, &rows);
     if let Some(beam) = beam {
         let json = beam.json();
@@ -608,11 +706,13 @@ fn table(
                 .join(", ")
         );
     }
-    let relay = find(runs, "relay");
-    out += &format!(
-        "\nThe relay's one-time registration (its first publish) sent {} between nodes.\n\n",
-        bytes_text(relay.first_publish_bytes as f64)
-    );
+    if let Some(relay) = runs.iter().find(|run| run.strategy.key == "relay") {
+        out += &format!(
+            "\nThe relay's one-time registration (its first publish) sent {} between nodes.\n",
+            bytes_text(relay.main.first_publish_bytes as f64)
+        );
+    }
+    out += "\n";
     let bars: Vec<Vec<String>> = checks
         .iter()
         .map(|c| {
@@ -627,17 +727,54 @@ fn table(
     out
 }
 
+/// Which wire the rows ran over, and the TCP rows' fewer publishes if they had fewer.
+fn transport_note(runs: &[Run], publishes: usize) -> String {
+    let tcp: Vec<&Run> = runs
+        .iter()
+        .filter(|run| run.transport == Transport::Tcp)
+        .collect();
+    let Some(first) = tcp.first() else {
+        return "Links between nodes in memory (`--set transport=tcp` or `both` adds loopback TCP).\n\n"
+            .into();
+    };
+    if tcp.len() == runs.len() {
+        return "Links between nodes over loopback TCP, one connection per pair of nodes.\n\n"
+            .into();
+    }
+    let fewer = if first.publishes < publishes {
+        format!(
+            ", with {} publishes one at a time and {} back to back instead of {publishes}, and no sweep",
+            first.publishes, first.publishes
+        )
+    } else {
+        ", without the sweep".to_owned()
+    };
+    let names: Vec<&str> = tcp.iter().map(|run| run.strategy.key).collect();
+    format!(
+        "The rows without a wire named have their links between nodes in memory; {} run again on \
+         the same cluster with every pair of nodes joined by a loopback TCP connection, as \
+         distributed Erlang joins them{fewer}: same frames, same counts, plus the syscalls and \
+         kernel copies of a real wire.\n\n",
+        names.join(", ")
+    )
+}
+
 fn count(members: f64) -> String {
     group_digits(members.round() as u64)
 }
 
 fn plot(runs: &[Run]) -> Result<String, String> {
     let line = |run: &Run, pick: fn(&(usize, f64, f64)) -> f64| Series {
-        label: run.strategy.key.to_owned(),
+        label: run.key.clone(),
         points: run.sweep.iter().map(|p| (p.0 as f64, pick(p))).collect(),
     };
+    // The sweep ran over the first transport only.
+    let runs: Vec<&Run> = runs.iter().filter(|run| !run.sweep.is_empty()).collect();
     let mut times: Vec<Series> = runs.iter().map(|run| line(run, |p| p.1)).collect();
-    let members: Vec<f64> = runs[0].sweep.iter().map(|p| p.0 as f64).collect();
+    let members: Vec<f64> = runs
+        .first()
+        .map(|run| run.sweep.iter().map(|p| p.0 as f64).collect())
+        .unwrap_or_default();
     times.push(Series {
         label: "BEAM, from the blog (30 µs per send)".into(),
         points: members
@@ -701,6 +838,9 @@ mod tests {
             "manifold_pack_once",
             "manifold_offload",
             "relay",
+            "naive_tcp",
+            "manifold_tcp",
+            "relay_tcp",
         ] {
             let s = &outcome.figures["strategies"][key];
             for figure in [
@@ -716,12 +856,61 @@ mod tests {
             assert_eq!(s["delivered"], json!(1200), "{key}");
             assert_eq!(s["order_violations"], json!(0), "{key}");
         }
-        assert_eq!(
-            outcome.figures["strategies"]["manifold"]["cross_node_messages"],
-            json!(4.0)
-        );
+        for key in ["manifold", "manifold_tcp"] {
+            assert_eq!(
+                outcome.figures["strategies"][key]["cross_node_messages"],
+                json!(4.0)
+            );
+        }
         assert!(outcome.figures["ratios"]["guild_publish"].as_f64().unwrap() > 0.0);
+        assert!(
+            outcome.figures["ratios"]["guild_publish_median_tcp"]
+                .as_f64()
+                .unwrap()
+                > 0.0
+        );
+        assert!(outcome.figures["sweep"]["naive_tcp"].is_null(), "one sweep");
+        assert!(outcome.table.contains("Manifold, over loopback TCP"));
         assert!(outcome.table.contains("the bar"));
         assert!(outcome.svg.starts_with("<svg"));
+    }
+
+    #[test]
+    fn transport_tcp_runs_every_strategy_over_tcp_alone() {
+        let params = Params::resolve(
+            PARAMS,
+            crate::common::params::Scale::Quick,
+            &[
+                ("members".into(), 100),
+                ("publishes".into(), 2),
+                ("sweep_max".into(), 25),
+                ("sweep_publishes".into(), 1),
+                ("transport".into(), 2),
+            ],
+        )
+        .unwrap();
+        let outcome = FanoutScenario
+            .run(&params, &Progress::hidden(), &Beam::off())
+            .unwrap();
+        let strategies = outcome.figures["strategies"].as_object().unwrap();
+        let keys: Vec<&str> = strategies.keys().map(String::as_str).collect();
+        assert_eq!(
+            keys,
+            [
+                "manifold_offload_tcp",
+                "manifold_pack_once_tcp",
+                "manifold_tcp",
+                "naive_tcp",
+                "relay_tcp"
+            ]
+        );
+        assert!(outcome.figures["sweep"]["manifold_tcp"].is_array());
+        assert!(outcome.figures["ratios"]["guild_publish"].is_null());
+        assert!(
+            outcome
+                .checks
+                .iter()
+                .any(|c| c.bar.contains("naive_tcp ÷ manifold_tcp"))
+        );
     }
 }

@@ -21,6 +21,7 @@ pub mod bars;
 pub mod lab;
 mod measure;
 mod report;
+pub mod warmup;
 
 use ring_kit::Ring;
 use ring_kit::storm::{Storm, StormRun};

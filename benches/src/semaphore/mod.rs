@@ -5,3 +5,4 @@ pub mod bars;
 pub mod lab;
 pub mod rigs;
 pub mod stampede;
+pub mod warmup;

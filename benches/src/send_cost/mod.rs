@@ -11,6 +11,7 @@ pub mod bars;
 pub mod event;
 pub mod rigs;
 
+use cluster::Transport;
 use serde_json::{Map, Value, json};
 
 use crate::common::beam::{self, Beam, BeamRun};
@@ -19,7 +20,7 @@ use crate::common::plot::{Bar, Panel, bar_panels};
 use crate::common::report::{human_ns, markdown_table, tick_ns};
 use crate::common::scenario::{Check, Outcome, Progress, Scenario};
 use crate::common::stats::{median, nanos};
-use crate::send_cost::rigs::{OneByOne, all_rigs};
+use crate::send_cost::rigs::{OneByOne, rigs_over};
 
 /// The blog's figures: a send costs 30–70 µs; a publish to 30,000 sessions 0.9–2.1 s.
 const BLOG_PER_SEND_US: [f64; 2] = [30.0, 70.0];
@@ -27,6 +28,37 @@ const BLOG_PUBLISH_30K_S: [f64; 2] = [0.9, 2.1];
 
 /// The `send-cost` scenario.
 pub struct SendCost;
+
+/// What `--set transport=` accepts, in value order: `both` is 0. Shared with `fanout`.
+pub const TRANSPORT_NAMES: [&str; 3] = ["both", "memory", "tcp"];
+
+/// The `transport` parameter: which transports a cluster's links are measured over. Shared with
+/// `fanout`.
+pub const TRANSPORT_PARAM: ParamSpec = ParamSpec {
+    name: "transport",
+    about: "the cluster's links: both (0), memory (1) or loopback tcp (2)",
+    min: 0,
+    max: 2,
+    at: [0, 0, 0],
+};
+
+/// The transports the `transport` parameter's value stands for, memory first.
+pub fn transports(params: &Params) -> Vec<Transport> {
+    match params.get("transport") {
+        1 => vec![Transport::Memory],
+        2 => vec![Transport::Tcp],
+        _ => Transport::ALL.to_vec(),
+    }
+}
+
+/// [`Scenario::value_names`] for a scenario with the `transport` parameter.
+pub fn transport_value_names(param: &str) -> &'static [&'static str] {
+    if param == TRANSPORT_PARAM.name {
+        &TRANSPORT_NAMES
+    } else {
+        &[]
+    }
+}
 
 const PARAMS: &[ParamSpec] = &[
     ParamSpec {
@@ -50,6 +82,7 @@ const PARAMS: &[ParamSpec] = &[
         max: 10_000_000,
         at: [30_000, 30_000, 30_000],
     },
+    TRANSPORT_PARAM,
 ];
 
 /// Display names of the rigs, by key, in table order.
@@ -60,6 +93,10 @@ const RIG_NAMES: &[(&str, &str)] = &[
     ("std_mpsc", "std mpsc"),
     ("cluster_local", "cluster send, same node"),
     ("cluster_remote", "cluster send, other node"),
+    (
+        "cluster_remote_tcp",
+        "cluster send, other node, over loopback TCP",
+    ),
 ];
 
 /// Median, minimum and maximum of a set of timings, in ns.
@@ -98,10 +135,14 @@ impl Scenario for SendCost {
         PARAMS
     }
 
+    fn value_names(&self, param: &str) -> &'static [&'static str] {
+        transport_value_names(param)
+    }
+
     fn memory_bytes(&self, params: &Params) -> u64 {
-        // Two guilds' members (a task and a mailbox each, ~4 KiB generously), a batch of queued
+        // Three guilds' members (a task and a mailbox each, ~4 KiB generously), a batch of queued
         // events per channel, and the runtimes.
-        params.get("members") * 2 * 4096 + params.get("sends") * 64 * 6 + (256 << 20)
+        params.get("members") * 3 * 4096 + params.get("sends") * 64 * 7 + (256 << 20)
     }
 
     fn run(&self, params: &Params, progress: &Progress, beam: &Beam) -> Result<Outcome, String> {
@@ -110,10 +151,13 @@ impl Scenario for SendCost {
             params.count("rounds"),
             params.count("members"),
         );
-        progress.steps(RIG_NAMES.len() as u64 + 2 + beam.steps());
+        let transports = transports(params);
+        // The channels and the same-node send, then one remote rig and one publish per transport.
+        let rigs = rigs_over(&transports).map_err(|e| format!("could not start a runtime: {e}"))?;
+        progress.steps(rigs.len() as u64 + 1 + transports.len() as u64 + beam.steps());
 
         let mut per_send = Vec::new();
-        for mut rig in all_rigs().map_err(|e| format!("could not start a runtime: {e}"))? {
+        for mut rig in rigs {
             progress.step(rig.key());
             rig.send_batch(sends.div_ceil(10))?; // warm up: allocate, wake threads
             let mut samples = Vec::with_capacity(rounds);
@@ -125,13 +169,16 @@ impl Scenario for SendCost {
         }
 
         let mut publishes = Vec::new();
-        for (key, remote) in [("cluster_local", false), ("cluster_remote", true)] {
+        let places = std::iter::once((false, transports[0]))
+            .chain(transports.iter().map(|&transport| (true, transport)));
+        for (remote, transport) in places {
+            let mut guild = OneByOne::over(members, remote, transport)
+                .map_err(|e| format!("could not start a cluster ({transport}): {e}"))?;
+            let key = guild.key();
             progress.step(&format!(
                 "one by one to {} members, {key}",
                 group_digits(members as u64)
             ));
-            let mut guild = OneByOne::new(members, remote)
-                .map_err(|e| format!("could not start a cluster: {e}"))?;
             guild.publish()?; // warm up
             let (mut in_guild, mut delivered) = (Vec::new(), Vec::new());
             for _ in 0..rounds {
@@ -160,14 +207,24 @@ impl Scenario for SendCost {
         let table = table(&per_send, &publishes, rounds, members, beam.as_ref());
         let svg = plot(&per_send, &publishes, members)?;
         let blog = json!({ "per_send_us": BLOG_PER_SEND_US, "publish_30k_s": BLOG_PUBLISH_30K_S });
-        let remote_over_local = figures["ratios"]["remote_over_local_send"]
-            .as_f64()
-            .unwrap_or(f64::NAN);
-        let checks = vec![Check::that(
-            "a send to another node costs the sender more than a local push (encode + link)",
-            format!("{remote_over_local:.1}× a local send"),
-            remote_over_local > 1.0,
-        )];
+        let checks = transports
+            .iter()
+            .map(|&transport| {
+                let (ratio, how) = match transport {
+                    Transport::Memory => ("remote_over_local_send", ""),
+                    Transport::Tcp => ("remote_tcp_over_local_send", " over loopback TCP"),
+                };
+                let remote_over_local = figures["ratios"][ratio].as_f64().unwrap_or(f64::NAN);
+                Check::that(
+                    format!(
+                        "a send to another node{how} costs the sender more than a local push \
+                         (encode + link)"
+                    ),
+                    format!("{remote_over_local:.1}× a local send"),
+                    remote_over_local > 1.0,
+                )
+            })
+            .collect();
         Ok(Outcome {
             figures,
             blog,
@@ -214,6 +271,27 @@ fn figures(per_send: &[(&str, Spread)], publishes: &Publishes<'_>) -> Map<String
         .iter()
         .find(|p| p.0 == "cluster_local")
         .map_or(f64::NAN, |p| p.1.median);
+    let mut ratios = Map::new();
+    let local = send_median("cluster_local");
+    for remote in ["cluster_remote", "cluster_remote_tcp"] {
+        if per_send.iter().any(|(key, _)| *key == remote) {
+            let name = remote.replacen("cluster_", "", 1);
+            let ns = send_median(remote);
+            ratios.insert(format!("{name}_over_local_send"), json!(ns / local));
+            ratios.insert(
+                format!("blog_send_low_over_{remote}"),
+                json!(BLOG_PER_SEND_US[0] * 1e3 / ns),
+            );
+        }
+    }
+    ratios.insert(
+        "blog_send_low_over_cluster_local".into(),
+        json!(BLOG_PER_SEND_US[0] * 1e3 / local),
+    );
+    ratios.insert(
+        "blog_publish_low_over_cluster_local".into(),
+        json!(BLOG_PUBLISH_30K_S[0] * 1e9 / local_publish),
+    );
     let mut figures = Map::new();
     figures.insert("per_send_ns".into(), pick(|s| s.median));
     figures.insert("per_send_ns_min".into(), pick(|s| s.min));
@@ -223,15 +301,7 @@ fn figures(per_send: &[(&str, Spread)], publishes: &Publishes<'_>) -> Map<String
         "one_by_one_30k_delivered_ns".into(),
         publish(|p| p.2.median),
     );
-    figures.insert(
-        "ratios".into(),
-        json!({
-            "remote_over_local_send": send_median("cluster_remote") / send_median("cluster_local"),
-            "blog_send_low_over_cluster_local": BLOG_PER_SEND_US[0] * 1e3 / send_median("cluster_local"),
-            "blog_send_low_over_cluster_remote": BLOG_PER_SEND_US[0] * 1e3 / send_median("cluster_remote"),
-            "blog_publish_low_over_cluster_local": BLOG_PUBLISH_30K_S[0] * 1e9 / local_publish,
-        }),
-    );
+    figures.insert("ratios".into(), Value::Object(ratios));
     figures
 }
 
@@ -244,9 +314,11 @@ fn table(
 ) -> String {
     // The BEAM's figure for a row: `local` or `remote` of `what`, beside the cluster's rigs.
     let beam_cell = |what: &str, key: &str| -> Option<String> {
+        // Distributed Erlang crosses loopback TCP: beside both remote rows, the like-for-like one
+        // being TCP's.
         let place = match key {
             "cluster_local" => "local",
-            "cluster_remote" => "remote",
+            "cluster_remote" | "cluster_remote_tcp" => "remote",
             _ => return None,
         };
         Some(human_ns(beam?.figure(&format!("{what}.{place}"))))
@@ -279,11 +351,7 @@ fn table(
         .collect();
     let members = group_digits(members as u64);
     for (key, in_guild, delivered) in publishes {
-        let place = if *key == "cluster_local" {
-            "same node"
-        } else {
-            "other node"
-        };
+        let place = place(key);
         beam_cells.push(beam_cell("one_by_one_30k_ns", key));
         beam_cells.push(None);
         rows.push(vec![
@@ -308,6 +376,15 @@ fn table(
     beam::add_column(beam, &mut header, &mut rows, 3, beam_cells);
     let header: Vec<&str> = header.iter().map(String::as_str).collect();
     markdown_table(&header, &rows)
+}
+
+/// Where a one-by-one publish's members are, by its key.
+fn place(key: &str) -> &'static str {
+    match key {
+        "cluster_local" => "same node",
+        "cluster_remote_tcp" => "other node over TCP",
+        _ => "other node",
+    }
 }
 
 fn range(spread: &Spread) -> String {
@@ -337,11 +414,7 @@ fn plot(
     ));
     let mut publish: Vec<Bar> = Vec::new();
     for (key, in_guild, delivered) in publishes {
-        let place = if *key == "cluster_local" {
-            "same node"
-        } else {
-            "other node"
-        };
+        let place = place(key);
         publish.push(Bar::measured(
             format!("{place}, in the sender"),
             in_guild.median,
@@ -410,16 +483,47 @@ mod tests {
             "std_mpsc",
             "cluster_local",
             "cluster_remote",
+            "cluster_remote_tcp",
         ] {
             let value = outcome.figures["per_send_ns"][key].as_f64().unwrap();
             assert!(value > 0.0, "per_send_ns.{key} = {value}");
         }
-        for key in ["cluster_local", "cluster_remote"] {
+        for key in ["cluster_local", "cluster_remote", "cluster_remote_tcp"] {
             assert!(outcome.figures["one_by_one_30k_ns"][key].as_f64().unwrap() > 0.0);
         }
         assert_eq!(outcome.blog["per_send_us"], json!([30.0, 70.0]));
         assert_eq!(outcome.blog["publish_30k_s"], json!([0.9, 2.1]));
         assert!(outcome.table.contains("one send: cluster send, other node"));
+        assert!(outcome.table.contains("over loopback TCP"));
+        assert_eq!(outcome.checks.len(), 2, "one check per transport");
         assert!(outcome.svg.starts_with("<svg"), "not an SVG document");
+    }
+
+    #[test]
+    fn transport_memory_leaves_tcp_out() {
+        let params = Params::resolve(
+            PARAMS,
+            crate::common::params::Scale::Quick,
+            &[
+                ("sends".into(), 100),
+                ("rounds".into(), 1),
+                ("members".into(), 20),
+                ("transport".into(), 1),
+            ],
+        )
+        .unwrap();
+        let outcome = SendCost
+            .run(&params, &Progress::hidden(), &Beam::off())
+            .unwrap();
+        assert!(
+            outcome.figures["per_send_ns"]["cluster_remote"]
+                .as_f64()
+                .unwrap()
+                > 0.0
+        );
+        assert!(outcome.figures["per_send_ns"]["cluster_remote_tcp"].is_null());
+        assert!(outcome.figures["one_by_one_30k_ns"]["cluster_remote_tcp"].is_null());
+        assert_eq!(outcome.checks.len(), 1);
+        assert_eq!(SendCost.value_names("transport"), TRANSPORT_NAMES);
     }
 }

@@ -15,7 +15,7 @@ use std::sync::mpsc as std_mpsc;
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
-use cluster::{Cluster, Pid, Process};
+use cluster::{Cluster, Pid, Process, Transport};
 use tokio::runtime::Runtime;
 use tokio::sync::mpsc as tokio_mpsc;
 
@@ -36,16 +36,38 @@ pub trait SendRig {
     fn send_batch(&mut self, n: u64) -> Result<Duration, String>;
 }
 
-/// Every rig, in the order of the results table.
+/// Every rig, in the order of the results table, with the cluster's links in memory.
 pub fn all_rigs() -> std::io::Result<Vec<Box<dyn SendRig>>> {
-    Ok(vec![
+    rigs_over(&[Transport::Memory])
+}
+
+/// Every rig, in the order of the results table: the channels, a cluster send on the same node,
+/// then a cluster send to another node over each of `transports` (`cluster_remote` in memory,
+/// `cluster_remote_tcp` over loopback TCP). The same-node send never crosses a link, so it runs
+/// once, on the first transport's cluster.
+pub fn rigs_over(transports: &[Transport]) -> std::io::Result<Vec<Box<dyn SendRig>>> {
+    let first = transports.first().copied().unwrap_or_default();
+    let mut rigs: Vec<Box<dyn SendRig>> = vec![
         Box::new(TokioUnbounded::new()?),
         Box::new(TokioBounded::new()?),
         Box::new(crossbeam()),
         Box::new(std_mpsc()),
-        Box::new(ClusterSend::new(false)?),
-        Box::new(ClusterSend::new(true)?),
-    ])
+        Box::new(ClusterSend::over(false, first)?),
+    ];
+    for &transport in transports {
+        rigs.push(Box::new(ClusterSend::over(true, transport)?));
+    }
+    Ok(rigs)
+}
+
+/// The results key of a cluster rig: `cluster_local`, `cluster_remote` (links in memory) or
+/// `cluster_remote_tcp`.
+pub fn cluster_key(remote: bool, transport: Transport) -> &'static str {
+    match (remote, transport) {
+        (false, _) => "cluster_local",
+        (true, Transport::Memory) => "cluster_remote",
+        (true, Transport::Tcp) => "cluster_remote_tcp",
+    }
 }
 
 /// Counts what a receiver has taken, so the rig can wait for it.
@@ -262,14 +284,23 @@ pub struct ClusterSend {
     target: Pid<Presence>,
     received: Received,
     sent: u64,
-    remote: bool,
+    key: &'static str,
 }
 
 impl ClusterSend {
     /// A two-node cluster with a receiving process on node 0 (`remote == false`) or node 1; the
-    /// sender uses node 0's handle.
+    /// sender uses node 0's handle. Links in memory.
     pub fn new(remote: bool) -> std::io::Result<Self> {
-        let cluster = Cluster::builder().nodes(2).threads_per_node(1).build()?;
+        ClusterSend::over(remote, Transport::Memory)
+    }
+
+    /// [`ClusterSend::new`] on a cluster whose links use `transport`.
+    pub fn over(remote: bool, transport: Transport) -> std::io::Result<Self> {
+        let cluster = Cluster::builder()
+            .nodes(2)
+            .threads_per_node(1)
+            .transport(transport)
+            .build()?;
         let received = Received::default();
         let counter = received.clone();
         let home = cluster.node(usize::from(remote));
@@ -283,7 +314,7 @@ impl ClusterSend {
             target,
             received,
             sent: 0,
-            remote,
+            key: cluster_key(remote, transport),
         })
     }
 
@@ -300,11 +331,7 @@ impl ClusterSend {
 
 impl SendRig for ClusterSend {
     fn key(&self) -> &'static str {
-        if self.remote {
-            "cluster_remote"
-        } else {
-            "cluster_local"
-        }
+        self.key
     }
 
     fn send_batch(&mut self, n: u64) -> Result<Duration, String> {
@@ -331,13 +358,23 @@ pub struct OneByOne {
     received: Received,
     members: u64,
     published: u64,
-    remote: bool,
+    key: &'static str,
 }
 
 impl OneByOne {
     /// A guild on node 0 with `members` member processes on node 0 (`remote == false`) or node 1.
+    /// Links in memory.
     pub fn new(members: usize, remote: bool) -> std::io::Result<Self> {
-        let cluster = Cluster::builder().nodes(2).threads_per_node(1).build()?;
+        OneByOne::over(members, remote, Transport::Memory)
+    }
+
+    /// [`OneByOne::new`] on a cluster whose links use `transport`.
+    pub fn over(members: usize, remote: bool, transport: Transport) -> std::io::Result<Self> {
+        let cluster = Cluster::builder()
+            .nodes(2)
+            .threads_per_node(1)
+            .transport(transport)
+            .build()?;
         let received = Received::default();
         let home = cluster.node(usize::from(remote));
         let member_pids: Vec<Pid<Presence>> = (0..members)
@@ -371,18 +408,19 @@ impl OneByOne {
             received,
             members: members as u64,
             published: 0,
-            remote,
+            key: cluster_key(remote, transport),
         })
+    }
+
+    /// Its results key (`one_by_one_30k_ns.<key>`): as [`cluster_key`].
+    pub fn key(&self) -> &'static str {
+        self.key
     }
 
     /// Publishes one event. Returns the time spent inside the guild process, and the time from the
     /// publish request until the last member had the event.
     pub fn publish(&mut self) -> Result<(Duration, Duration), String> {
-        let what = if self.remote {
-            "remote publish"
-        } else {
-            "local publish"
-        };
+        let what = self.key;
         let start = Instant::now();
         self.cluster
             .node(0)

@@ -42,7 +42,11 @@ const RIG_PATIENCE: Duration = Duration::from_secs(if cfg!(debug_assertions) { 3
 pub const ORDER_EVENTS: usize = if cfg!(debug_assertions) { 60 } else { 1_000 };
 
 /// Members in the order check (fewer in a debug build, as for the events).
-pub const ORDER_MEMBERS: usize = if cfg!(debug_assertions) { 4_000 } else { 10_000 };
+pub const ORDER_MEMBERS: usize = if cfg!(debug_assertions) {
+    4_000
+} else {
+    10_000
+};
 
 fn cluster() -> Cluster {
     Cluster::builder()
