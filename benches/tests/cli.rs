@@ -195,6 +195,15 @@ fn a_small_run_writes_json_table_and_plot() {
     }
     assert_eq!(json["parameters"]["members"], 100);
     assert!(json["per_send_ns"]["cluster_remote"].as_f64().unwrap() > 0.0);
+    // Both transports by default: links in memory, and over loopback TCP.
+    assert_eq!(json["parameters"]["transport"], 0);
+    assert!(json["per_send_ns"]["cluster_remote_tcp"].as_f64().unwrap() > 0.0);
+    assert!(
+        json["one_by_one_30k_ns"]["cluster_remote_tcp"]
+            .as_f64()
+            .unwrap()
+            > 0.0
+    );
     assert!(json["one_by_one_30k_ns"]["cluster_local"].as_f64().unwrap() > 0.0);
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(
@@ -205,6 +214,10 @@ fn a_small_run_writes_json_table_and_plot() {
     let table = std::fs::read_to_string(out.join("send-cost.md")).unwrap();
     assert!(
         table.contains("| one send: cluster send, other node |"),
+        "{table}"
+    );
+    assert!(
+        table.contains("| one send: cluster send, other node, over loopback TCP |"),
         "{table}"
     );
     // The BEAM side ran beside it (the only test that runs it: two at once would race on
@@ -282,6 +295,29 @@ fn bad_reconnect_values_are_refused() {
     ] {
         let output = workbook(&["reproduce", "reconnect", "--set", set, "--out", dir]);
         assert_refused(&output, expected);
+    }
+    assert!(
+        files_in(&out).is_empty(),
+        "a refused run wrote {:?}",
+        files_in(&out)
+    );
+}
+
+#[test]
+fn an_unknown_transport_is_refused() {
+    let out = scratch("transport");
+    let dir = out.to_str().unwrap();
+    for scenario in ["send-cost", "fanout"] {
+        for (set, expected) in [
+            (
+                "transport=udp",
+                "transport is one of both, memory, tcp (got 'udp')",
+            ),
+            ("transport=3", "transport must be between 0 and 2 (got 3)"),
+        ] {
+            let output = workbook(&["reproduce", scenario, "--set", set, "--out", dir]);
+            assert_refused(&output, expected);
+        }
     }
     assert!(
         files_in(&out).is_empty(),

@@ -151,7 +151,16 @@ impl Scenario for FanoutScenario {
     }
 
     fn title(&self) -> &'static str {
-        "One guild publishing to 30,000 sessions: one send per member, Manifold, and the relay"
+        "One guild publishing to its member sessions: one send per member, Manifold, and the relay"
+    }
+
+    fn heading(&self, params: &Params) -> String {
+        format!(
+            "One guild publishing to {} sessions on {} nodes: one send per member, Manifold, and \
+             the relay",
+            group_digits(params.get("members")),
+            params.get("session_nodes")
+        )
     }
 
     fn params(&self) -> &'static [ParamSpec] {

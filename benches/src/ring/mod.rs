@@ -28,7 +28,7 @@ use ring_kit::storm::{Storm, StormRun};
 use serde_json::{Map, json};
 
 use crate::common::beam::Beam;
-use crate::common::params::{ParamSpec, Params};
+use crate::common::params::{ParamSpec, Params, group_digits};
 use crate::common::scenario::{Outcome, Progress, Scenario};
 
 /// The blog's storm: total time for 2.5 M lookups, and per lookup.
@@ -168,7 +168,17 @@ impl Scenario for RingStorm {
     }
 
     fn title(&self) -> &'static str {
-        "The reconnect storm: 2.5 M ring lookups through a process, a copy, a lock and FastGlobal"
+        "The reconnect storm: every session's ring lookups through a process, a copy, a lock and \
+         FastGlobal"
+    }
+
+    fn heading(&self, params: &Params) -> String {
+        format!(
+            "The reconnect storm: {} sessions × {} ring lookups through a process, a copy, a lock \
+             and FastGlobal",
+            group_digits(params.get("sessions")),
+            params.get("guilds")
+        )
     }
 
     fn params(&self) -> &'static [ParamSpec] {

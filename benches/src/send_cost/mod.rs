@@ -128,7 +128,14 @@ impl Scenario for SendCost {
     }
 
     fn title(&self) -> &'static str {
-        "What one message costs, and one event to 30,000 processes sent one by one"
+        "What one message costs, and one event to many processes sent one by one"
+    }
+
+    fn heading(&self, params: &Params) -> String {
+        format!(
+            "What one message costs, and one event to {} processes sent one by one",
+            group_digits(params.get("members"))
+        )
     }
 
     fn params(&self) -> &'static [ParamSpec] {
