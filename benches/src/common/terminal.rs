@@ -35,8 +35,52 @@ fn is_rule(row: &[String]) -> bool {
         .all(|c| !c.is_empty() && c.chars().all(|ch| matches!(ch, '-' | ':')))
 }
 
-/// Aligns a table's columns and shortens its widest cells (with `…`) until a row fits `width`.
+/// Aligns a table's columns and shortens its widest cells (with `…`) until a row fits `width`; a
+/// table too wide even then is printed in parts, each with the first column (the row's name).
 fn fit_table(rows: &[Vec<String>], width: usize) -> Vec<String> {
+    let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let narrow = |i: usize| {
+        rows.iter()
+            .map(|r| r.get(i).map_or(1, |c| c.chars().count().clamp(1, MIN)))
+            .max()
+            .unwrap_or(1)
+    };
+    // Split the columns into parts whose narrowest possible rendering fits.
+    let mut parts: Vec<Vec<usize>> = Vec::new();
+    let mut part = vec![0];
+    let mut used = narrow(0) + 4;
+    for i in 1..columns {
+        if used + narrow(i) + 3 > width && part.len() > 1 {
+            parts.push(std::mem::replace(&mut part, vec![0]));
+            used = narrow(0) + 4;
+        }
+        part.push(i);
+        used += narrow(i) + 3;
+    }
+    parts.push(part);
+    let mut lines = Vec::new();
+    for (n, part) in parts.iter().enumerate() {
+        if n > 0 {
+            lines.push(String::new());
+        }
+        let picked: Vec<Vec<String>> = rows
+            .iter()
+            .map(|r| {
+                part.iter()
+                    .map(|&i| r.get(i).cloned().unwrap_or_default())
+                    .collect()
+            })
+            .collect();
+        lines.extend(fit_columns(&picked, width));
+    }
+    lines
+}
+
+/// The shortest a shortened column gets.
+const MIN: usize = 14;
+
+/// Aligns a table's columns and shortens its widest cells (with `…`) until a row fits `width`.
+fn fit_columns(rows: &[Vec<String>], width: usize) -> Vec<String> {
     let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
     let len = |s: &str| s.chars().count();
     let mut widths: Vec<usize> = (0..columns)
@@ -53,7 +97,6 @@ fn fit_table(rows: &[Vec<String>], width: usize) -> Vec<String> {
     // Each column costs its width plus " | " between columns and "| " … " |" around.
     let total = |w: &[usize]| w.iter().sum::<usize>() + 3 * w.len() + 1;
     // The first column names the row: shorten the others first, down to a readable minimum.
-    const MIN: usize = 14;
     while total(&widths) > width {
         let shortenable = |first: bool| {
             widths
@@ -128,6 +171,25 @@ mod tests {
         assert!(fitted.lines().all(|l| l.chars().count() <= 60), "{fitted}");
         assert!(fitted.contains('…'));
         assert!(fitted.contains("12 ms"));
+    }
+
+    #[test]
+    fn a_table_too_wide_to_shorten_is_split_with_its_row_names() {
+        let header: Vec<String> = (0..12).map(|i| format!("column number {i}")).collect();
+        let row: Vec<String> = (0..12).map(|i| format!("value {i} of the row")).collect();
+        let table = format!(
+            "| {} |\n|{}\n| {} |\n",
+            header.join(" | "),
+            " --- |".repeat(12),
+            row.join(" | ")
+        );
+        let fitted = fit(&table, 100);
+        assert!(fitted.lines().all(|l| l.chars().count() <= 100), "{fitted}");
+        assert!(
+            fitted.matches("value 0 of the row").count() >= 2,
+            "{fitted}"
+        );
+        assert!(fitted.contains("value 11"), "{fitted}");
     }
 
     #[test]
