@@ -22,6 +22,15 @@ pub trait Scenario: Sync {
     fn name(&self) -> &'static str;
     /// What it measures, in a few words.
     fn title(&self) -> &'static str;
+    /// Roughly how long a run takes on a 2-core machine (this workbook's reference machine), in
+    /// seconds, BEAM side included: what the line before the run announces.
+    fn rough_seconds(&self, scale: Scale) -> u32 {
+        match scale {
+            Scale::Quick => 10,
+            Scale::Default => 30,
+            Scale::Full => 300,
+        }
+    }
     /// The title with the sizes of this run (what the run prints and its results say), for a
     /// scenario whose title names a size the parameters can change.
     fn heading(&self, params: &Params) -> String {
@@ -206,10 +215,11 @@ impl Plan {
         println!("{}", fit(&on, WIDTH));
         for (scenario, params) in self.runs {
             let starting = format!(
-                "▶ {}: {} ({} scale)",
+                "▶ {}: {} ({} scale; roughly {} on 2 cores)",
                 scenario.name(),
                 scenario.heading(&params),
-                self.scale
+                self.scale,
+                roughly(scenario.rough_seconds(self.scale))
             );
             println!("\n{}", fit(&starting, WIDTH));
             let progress = Progress::new(scenario.name());
@@ -273,6 +283,15 @@ impl Plan {
             }
         }
         Ok(())
+    }
+}
+
+/// `75` as "a minute or two", `20` as "20 s".
+fn roughly(seconds: u32) -> String {
+    match seconds {
+        0..=59 => format!("{seconds} s"),
+        60..=119 => "a minute or two".into(),
+        _ => format!("{} minutes", seconds.div_ceil(60)),
     }
 }
 

@@ -16,7 +16,7 @@ use cluster::Transport;
 use serde_json::{Map, Value, json};
 
 use crate::common::beam::{self, Beam, BeamRun};
-use crate::common::params::{ParamSpec, Params, group_digits};
+use crate::common::params::{ParamSpec, Params, Scale, group_digits};
 use crate::common::plot_lines::{Axis, LineChart, Series, line_charts};
 use crate::common::report::{human_ns, markdown_table, tick_ns};
 use crate::common::scenario::{Check, Outcome, Progress, Scenario};
@@ -152,6 +152,14 @@ impl Scenario for FanoutScenario {
 
     fn title(&self) -> &'static str {
         "One guild publishing to its member sessions: one send per member, Manifold, and the relay"
+    }
+
+    fn rough_seconds(&self, scale: Scale) -> u32 {
+        match scale {
+            Scale::Quick => 10,
+            Scale::Default => 190,
+            Scale::Full => 600,
+        }
     }
 
     fn heading(&self, params: &Params) -> String {

@@ -28,7 +28,7 @@ use ring_kit::storm::{Storm, StormRun};
 use serde_json::{Map, json};
 
 use crate::common::beam::Beam;
-use crate::common::params::{ParamSpec, Params, group_digits};
+use crate::common::params::{ParamSpec, Params, Scale, group_digits};
 use crate::common::scenario::{Outcome, Progress, Scenario};
 
 /// The blog's storm: total time for 2.5 M lookups, and per lookup.
@@ -170,6 +170,14 @@ impl Scenario for RingStorm {
     fn title(&self) -> &'static str {
         "The reconnect storm: every session's ring lookups through a process, a copy, a lock and \
          FastGlobal"
+    }
+
+    fn rough_seconds(&self, scale: Scale) -> u32 {
+        match scale {
+            Scale::Quick => 15,
+            Scale::Default => 150,
+            Scale::Full => 600,
+        }
     }
 
     fn heading(&self, params: &Params) -> String {

@@ -15,7 +15,7 @@ use cluster::Transport;
 use serde_json::{Map, Value, json};
 
 use crate::common::beam::{self, Beam, BeamRun};
-use crate::common::params::{ParamSpec, Params, group_digits};
+use crate::common::params::{ParamSpec, Params, Scale, group_digits};
 use crate::common::plot::{Bar, Panel, bar_panels};
 use crate::common::report::{human_ns, markdown_table, tick_ns};
 use crate::common::scenario::{Check, Outcome, Progress, Scenario};
@@ -129,6 +129,14 @@ impl Scenario for SendCost {
 
     fn title(&self) -> &'static str {
         "What one message costs, and one event to many processes sent one by one"
+    }
+
+    fn rough_seconds(&self, scale: Scale) -> u32 {
+        match scale {
+            Scale::Quick => 10,
+            Scale::Default => 40,
+            Scale::Full => 120,
+        }
     }
 
     fn heading(&self, params: &Params) -> String {
