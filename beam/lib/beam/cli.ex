@@ -34,7 +34,7 @@ defmodule Beam.CLI do
       {:messages, :integer, 300_000, 50_000},
       {:receivers, :integer, 30_000, 30_000},
       {:rounds, :integer, 5, 3},
-      {:payload_bytes, :integer, 256, 256}
+      {:payload_bytes, :integer, 16, 16}
     ],
     fanout: [
       {:peers, :string, "4", "4"},

@@ -9,7 +9,8 @@ defmodule Beam.SendCost do
     on this node / on a peer node, the naive guild's publish; the sender's time for the whole
     loop, median of `rounds`.
 
-  The message is the fanout's event: `{:event, seq, <<256 bytes>>}`. Receivers only count
+  The message is `{:event, seq, <<payload_bytes>>}`, 16 bytes of payload by default: about
+  the size of the Rust side's presence update (the fanout's events carry 256). Receivers only count
   what they get (a shared `:counters`), and each measurement waits for every message to
   arrive before the next one starts.
   """
@@ -30,7 +31,7 @@ defmodule Beam.SendCost do
     messages = Keyword.fetch!(opts, :messages)
     receivers = Keyword.fetch!(opts, :receivers)
     rounds = Keyword.fetch!(opts, :rounds)
-    payload = :crypto.strong_rand_bytes(Keyword.get(opts, :payload_bytes, 256))
+    payload = :crypto.strong_rand_bytes(Keyword.get(opts, :payload_bytes, 16))
 
     local = Remote.start(node())
     remote = Remote.start(remote_node)

@@ -114,7 +114,10 @@ impl Beam {
         let mut command = Command::new(script);
         command.arg(scenario).args(["--scale", scale]);
         for (name, value) in flags {
-            command.arg(format!("--{name}")).arg(value.to_string());
+            // `payload_bytes` is `--payload-bytes` on the BEAM's command line.
+            command
+                .arg(format!("--{}", name.replace('_', "-")))
+                .arg(value.to_string());
         }
         let mut child = match command
             .stdin(Stdio::null())

@@ -1,10 +1,25 @@
 //! Plots for the book: horizontal bars on a log scale, measured figures beside the blog's.
 //!
 //! The figures span six orders of magnitude (a Rust channel push is tens of nanoseconds; the
-//! blog's publish is seconds), so every axis here is logarithmic. Blog figures are drawn as the
-//! range the post gives, in their own colour, so the eye separates "measured here" from "quoted".
+//! blog's publish is seconds), so every axis here is logarithmic, ending at a round number just
+//! past the longest bar (the line charts' [`Ticks`]). Each source has its own colour, so the eye
+//! separates "measured here" from "the BEAM measured here" from "quoted": blog figures are drawn
+//! as the range the post gives.
 
 use plotters::prelude::*;
+
+use crate::common::plot_lines::{Ticks, X_GAP};
+
+/// Where a bar's figure comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Source {
+    /// Measured here, in Rust.
+    Here,
+    /// Measured here, on the BEAM (`beam/run`).
+    BeamHere,
+    /// Quoted from the blog.
+    Blog,
+}
 
 /// One bar: a measured value, or a range quoted from the blog.
 #[derive(Clone, Debug)]
@@ -15,8 +30,8 @@ pub struct Bar {
     pub low: f64,
     /// The value, or the upper end of a quoted range.
     pub high: f64,
-    /// Quoted from the blog rather than measured here.
-    pub from_blog: bool,
+    /// Where it comes from.
+    pub source: Source,
 }
 
 impl Bar {
@@ -26,7 +41,15 @@ impl Bar {
             label: label.into(),
             low: value,
             high: value,
-            from_blog: false,
+            source: Source::Here,
+        }
+    }
+
+    /// A value the BEAM side measured on this machine.
+    pub fn beam_here(label: impl Into<String>, value: f64) -> Self {
+        Bar {
+            source: Source::BeamHere,
+            ..Bar::measured(label, value)
         }
     }
 
@@ -36,7 +59,7 @@ impl Bar {
             label: label.into(),
             low,
             high,
-            from_blog: true,
+            source: Source::Blog,
         }
     }
 }
@@ -56,7 +79,8 @@ pub struct Panel {
     pub tick: fn(f64) -> String,
 }
 
-const MEASURED: RGBColor = RGBColor(96, 150, 210);
+const HERE: RGBColor = RGBColor(96, 150, 210);
+const BEAM_HERE: RGBColor = RGBColor(90, 174, 97);
 const QUOTED: RGBColor = RGBColor(235, 150, 80);
 
 /// Draws `panels` side by side into an SVG document.
@@ -69,7 +93,7 @@ pub fn bar_panels(panels: &[Panel]) -> Result<String, String> {
         root.fill(&WHITE).map_err(to_text)?;
         let areas = root.split_evenly((1, panels.len()));
         for (panel, area) in panels.iter().zip(&areas) {
-            draw_panel(panel, area)?;
+            draw_panel(panel, area, rows)?;
         }
         root.present().map_err(to_text)?;
     }
@@ -79,64 +103,66 @@ pub fn bar_panels(panels: &[Panel]) -> Result<String, String> {
 fn draw_panel(
     panel: &Panel,
     area: &DrawingArea<SVGBackend<'_>, plotters::coord::Shift>,
+    rows: usize,
 ) -> Result<(), String> {
+    // Plotted as log10 of the value; a panel with fewer bars than its neighbour keeps their height.
+    // The axis starts well under the shortest bar, so that every bar shows.
     let values = panel.bars.iter().flat_map(|b| [b.low, b.high]);
-    let (min, max) = values.fold((f64::MAX, f64::MIN), |(lo, hi), v| (lo.min(v), hi.max(v)));
-    // Decades around the data, with room on the right for the value labels.
-    let x_min = 10f64.powf((min.max(1e-3) / 3.0).log10().floor());
-    let x_max = 10f64.powf((max * 40.0).log10().ceil());
-    let n = panel.bars.len() as f64;
+    let shortest = values.clone().fold(f64::MAX, f64::min);
+    let ticks = Ticks::log(values.chain([shortest / 3.0]), 1.0, X_GAP);
+    let x_min = ticks.range.start;
+    let n = rows as f64;
     let mut chart = ChartBuilder::on(area)
         .caption(&panel.title, ("sans-serif", 17))
         .margin(12)
         .margin_right(36)
         .x_label_area_size(42)
         .y_label_area_size(8)
-        .build_cartesian_2d((x_min..x_max).log_scale(), -0.6..(n - 0.4))
+        .build_cartesian_2d(ticks.clone(), -0.6..(n - 0.4))
         .map_err(to_text)?;
     chart
         .configure_mesh()
         .disable_y_mesh()
         .disable_y_axis()
+        .light_line_style(RGBColor(245, 245, 245))
+        .bold_line_style(RGBColor(215, 215, 215))
         .x_desc(panel.axis.as_str())
-        .x_label_formatter(&|x| (panel.tick)(*x))
+        .x_label_formatter(&|x| ticks.label(true, *x, panel.tick))
         .draw()
         .map_err(to_text)?;
     for (row, bar) in panel.bars.iter().enumerate() {
         // Top to bottom: the first bar has the highest y.
         let y = n - 1.0 - row as f64;
-        // A quoted range spans low to high; a single quoted figure is drawn as a whole bar.
-        let (start, color) = if bar.from_blog && bar.low < bar.high {
-            (bar.low, QUOTED)
-        } else if bar.from_blog {
-            (x_min, QUOTED)
-        } else {
-            (x_min, MEASURED)
+        let color = match bar.source {
+            Source::Here => HERE,
+            Source::BeamHere => BEAM_HERE,
+            Source::Blog => QUOTED,
         };
+        // A quoted range spans low to high; any other bar starts at the axis.
+        let quoted_range = bar.source == Source::Blog && bar.low < bar.high;
+        let start = if quoted_range { bar.low.log10() } else { x_min };
         chart
             .draw_series(std::iter::once(Rectangle::new(
-                [(start, y - 0.2), (bar.high, y + 0.2)],
+                [(start, y - 0.2), (bar.high.log10(), y + 0.2)],
                 color.filled(),
             )))
             .map_err(to_text)?;
-        let value = if bar.from_blog && bar.low == bar.high {
-            format!("{} (blog)", (panel.format)(bar.high))
-        } else if bar.from_blog {
-            format!(
+        let value = match bar.source {
+            Source::Blog if quoted_range => format!(
                 "{}–{} (blog)",
                 (panel.format)(bar.low),
                 (panel.format)(bar.high)
-            )
-        } else {
-            (panel.format)(bar.high)
+            ),
+            Source::Blog => format!("{} (blog)", (panel.format)(bar.high)),
+            _ => (panel.format)(bar.high),
         };
-        let label = format!("{}: {value}", bar.label);
+        // A label with a colon of its own ("Actor: a process owns the ring") takes a comma.
+        let separator = if bar.label.contains(':') { ", " } else { ": " };
+        let label = format!("{}{separator}{value}", bar.label);
         chart
-            .draw_series(std::iter::once(Text::new(
-                label,
-                (x_min * 1.15, y + 0.5),
-                ("sans-serif", 13),
-            )))
+            .draw_series(std::iter::once(
+                EmptyElement::at((x_min, y + 0.2)) + Text::new(label, (5, -19), ("sans-serif", 13)),
+            ))
             .map_err(to_text)?;
     }
     Ok(())

@@ -2,18 +2,51 @@
 //!
 //! Sweeps (publish time against member count) span orders of magnitude, timelines (goodput over a
 //! two-minute stampede) do not, so each axis can be linear or logarithmic. A logarithmic axis is
-//! drawn by plotting `log10(value)` on a linear axis and labelling only the powers of ten: simple,
-//! and the same code draws every combination.
+//! drawn by plotting `log10(value)` on a linear axis: simple, and the same code draws every
+//! combination. Either way an axis ends at a round number (1, 2 or 5 times a power of ten) just
+//! past the data, and its ends are labelled, so the eye reads how far the data reaches.
+//!
+//! What the review of the first plots asked for shapes the rest: the legend sits under the
+//! charts, never on the data (one legend for the figure when every chart shows the same lines);
+//! each line has its own dash and marker as well as its colour, so lines that coincide (three
+//! Manifold variants sending the same bytes) all show; a value of zero on a log axis sits on a
+//! tick labelled 0, a decade under the smallest value; a chart can shade a stretch of time (the
+//! outage) and name it.
 
+use plotters::coord::Shift;
+use plotters::element::ComposedElement;
 use plotters::prelude::*;
 
-/// One line: a label and its points `(x, y)`.
+use crate::common::params::group_digits;
+
+/// One line (or a few marked points): a label and its points `(x, y)`.
 #[derive(Clone, Debug)]
 pub struct Series {
-    /// What the line is ("naive", "manifold").
+    /// What the line is ("naive", "Manifold").
     pub label: String,
     /// Its points, in x order.
     pub points: Vec<(f64, f64)>,
+    /// Joined by a line; `false` marks the points alone (a figure measured elsewhere).
+    pub joined: bool,
+}
+
+impl Series {
+    /// Points joined by a line.
+    pub fn line(label: impl Into<String>, points: Vec<(f64, f64)>) -> Series {
+        Series {
+            label: label.into(),
+            points,
+            joined: true,
+        }
+    }
+
+    /// Points marked alone, not joined.
+    pub fn points(label: impl Into<String>, points: Vec<(f64, f64)>) -> Series {
+        Series {
+            joined: false,
+            ..Series::line(label, points)
+        }
+    }
 }
 
 /// One axis: its description, scale and how a value is written.
@@ -21,10 +54,51 @@ pub struct Series {
 pub struct Axis {
     /// The description, unit included.
     pub label: &'static str,
-    /// Logarithmic (values must be positive) or linear.
+    /// Logarithmic (values at or below zero sit on a tick labelled 0) or linear.
     pub log: bool,
     /// How a value is written at a tick.
     pub format: fn(f64) -> String,
+    /// Where the axis ends when the quantity has a natural end (100 %); else past the data.
+    pub max: Option<f64>,
+}
+
+impl Axis {
+    /// A linear axis.
+    pub const fn linear(label: &'static str, format: fn(f64) -> String) -> Axis {
+        Axis {
+            label,
+            log: false,
+            format,
+            max: None,
+        }
+    }
+
+    /// A logarithmic axis.
+    pub const fn log(label: &'static str, format: fn(f64) -> String) -> Axis {
+        Axis {
+            log: true,
+            ..Axis::linear(label, format)
+        }
+    }
+
+    /// The same axis, ending at `max`.
+    pub const fn up_to(self, max: f64) -> Axis {
+        Axis {
+            max: Some(max),
+            ..self
+        }
+    }
+}
+
+/// A stretch of the x axis shaded and named ("registries down").
+#[derive(Clone, Debug)]
+pub struct Band {
+    /// Where it starts and ends, in x units.
+    pub from: f64,
+    /// Where it ends.
+    pub to: f64,
+    /// What happened then, written at its top.
+    pub label: String,
 }
 
 /// A chart of lines sharing two axes.
@@ -36,9 +110,56 @@ pub struct LineChart {
     pub x: Axis,
     /// The vertical axis.
     pub y: Axis,
-    /// The lines.
+    /// The lines, each styled by its place: the same place is the same line in every chart.
     pub series: Vec<Series>,
+    /// A stretch of x to shade, if any.
+    pub band: Option<Band>,
 }
+
+// ---- timelines: the shared shape of the stampede's, the outage's and the reconnect's charts ----
+
+/// A count written as the prose writes it: `1,000`.
+pub fn count(value: f64) -> String {
+    group_digits(value.max(0.0).round() as u64)
+}
+
+fn whole(value: f64) -> String {
+    format!("{value:.0}")
+}
+
+/// A timeline's chart: virtual seconds across, `y` up.
+pub fn timeline(title: String, y: Axis, series: Vec<Series>) -> LineChart {
+    LineChart {
+        title,
+        x: Axis::linear("virtual time (s)", whole),
+        y,
+        series,
+        band: None,
+    }
+}
+
+/// A log axis of counts (a queue spans decades and is often empty: zero gets a tick of its own).
+pub const fn log_counts(label: &'static str) -> Axis {
+    Axis::log(label, count)
+}
+
+/// One line per run, `pick` of each tick of its timeline against its time `at`.
+pub fn timelines<T>(
+    runs: &[(String, &[T])],
+    at: fn(&T) -> f64,
+    pick: impl Fn(&T) -> f64,
+) -> Vec<Series> {
+    runs.iter()
+        .map(|(label, ticks)| {
+            Series::line(
+                label.clone(),
+                ticks.iter().map(|t| (at(t), pick(t))).collect(),
+            )
+        })
+        .collect()
+}
+
+// ---- styles ----
 
 /// Colours for the lines, in order: the naive version first, the fixes after.
 const PALETTE: [RGBColor; 8] = [
@@ -52,132 +173,443 @@ const PALETTE: [RGBColor; 8] = [
     RGBColor(200, 110, 170),
 ];
 
-/// Draws `charts` side by side into an SVG document.
+/// Dashes for the lines, in the same order (SVG `stroke-dasharray`; empty: solid).
+const DASHES: [&str; 8] = [
+    "",
+    "9 4",
+    "2 3",
+    "12 3 2 3",
+    "5 5",
+    "16 4",
+    "3 7",
+    "8 2 2 2 2 2",
+];
+
+/// Lines are drawn at this opacity and nothing else is, so the dashes can be added to them alone
+/// once the SVG is written (plotters draws no dashed polylines of its own).
+const LINE_OPACITY: f64 = 0.99;
+
+const FONT: &str = "sans-serif";
+const CHART_WIDTH: u32 = 560;
+const CHART_HEIGHT: u32 = 400;
+const LEGEND_ROW: u32 = 20;
+/// The least share of an axis between two labels: across, a label is a word wide; up, a line high.
+pub(crate) const X_GAP: f64 = 0.13;
+const Y_GAP: f64 = 0.07;
+
+fn color(index: usize) -> RGBColor {
+    PALETTE[index % PALETTE.len()]
+}
+
+fn line_style(index: usize) -> ShapeStyle {
+    color(index).mix(LINE_OPACITY).stroke_width(2)
+}
+
+/// Series `index`'s marker, drawn around its point: an outline in pixels and its fill (filled
+/// circle, hollow square, triangle, diamond, plus, hollow circle, cross, filled square). `big`
+/// for points that stand alone.
+fn marker(index: usize, big: bool) -> (Vec<(i32, i32)>, ShapeStyle, ShapeStyle) {
+    let c = color(index);
+    // Sizes differ too, so markers on the same point nest rather than hide each other.
+    let r = [4, 4, 6, 6, 5, 5, 5, 3][index % 8] + if big { 3 } else { 0 };
+    let round = |r: f64| -> Vec<(i32, i32)> {
+        (0..=16)
+            .map(|k| {
+                let a = f64::from(k) * std::f64::consts::TAU / 16.0;
+                ((r * a.cos()).round() as i32, (r * a.sin()).round() as i32)
+            })
+            .collect()
+    };
+    let (outline, filled) = match index % 8 {
+        0 => (round(f64::from(r) - 0.5), true),
+        1 => (vec![(-r, -r), (r, -r), (r, r), (-r, r), (-r, -r)], false),
+        2 => (
+            vec![(0, -r - 1), (r, r - 1), (-r, r - 1), (0, -r - 1)],
+            false,
+        ),
+        3 => (
+            vec![
+                (0, -r - 1),
+                (r + 1, 0),
+                (0, r + 1),
+                (-r - 1, 0),
+                (0, -r - 1),
+            ],
+            false,
+        ),
+        4 => (vec![(-r, 0), (r, 0), (0, 0), (0, -r), (0, r)], false),
+        5 => (round(f64::from(r) + 0.5), false),
+        6 => (vec![(-r, -r), (r, r), (0, 0), (r, -r), (-r, r)], false),
+        _ => (vec![(-r, -r), (r, -r), (r, r), (-r, r), (-r, -r)], true),
+    };
+    let fill = if filled {
+        c.filled()
+    } else {
+        TRANSPARENT.filled()
+    };
+    (outline, fill, c.stroke_width(2))
+}
+
+/// The marker of series `index` at `at`, as one element.
+type Marker<C, DB> = ComposedElement<C, DB, Polygon<(i32, i32)>, PathElement<(i32, i32)>>;
+
+fn marker_at<C, DB: DrawingBackend>(index: usize, at: C, big: bool) -> Marker<C, DB> {
+    let (outline, fill, stroke) = marker(index, big);
+    EmptyElement::at(at) + Polygon::new(outline.clone(), fill) + PathElement::new(outline, stroke)
+}
+
+// ---- axes ----
+
+/// The largest of 1, 2, 5 × 10^k at or below `v` (`below`), or the smallest at or above it.
+pub(crate) fn round_125(v: f64, below: bool) -> f64 {
+    let decade = 10f64.powf(v.log10().floor());
+    let steps = [1.0, 2.0, 5.0, 10.0].map(|m| m * decade);
+    let close = |s: f64| (s - v).abs() <= v * 1e-9;
+    if below {
+        steps.into_iter().rev().find(|&s| s <= v || close(s))
+    } else {
+        steps.into_iter().find(|&s| s >= v || close(s))
+    }
+    .unwrap_or(v)
+}
+
+/// Where an axis ends and where its ticks go, all in plotted units (`log10` on a log axis).
+#[derive(Clone, Debug)]
+pub(crate) struct Ticks {
+    /// The range shown.
+    pub range: std::ops::Range<f64>,
+    /// Labelled ticks (with a grid line).
+    pub key: Vec<f64>,
+    /// Unlabelled grid lines (2 to 9 times each power of ten on a log axis).
+    pub light: Vec<f64>,
+    /// On a log axis with values at or below zero, where zero sits (a decade under the rest).
+    pub zero: Option<f64>,
+}
+
+impl Ticks {
+    /// A log axis over `values`: from the round number at or below the smallest positive value
+    /// to the one at or above the largest (times `headroom`); powers of ten and both ends labelled.
+    pub(crate) fn log(values: impl Iterator<Item = f64>, headroom: f64, min_gap: f64) -> Ticks {
+        let (mut lo, mut hi, mut zeros) = (f64::MAX, f64::MIN, false);
+        for v in values {
+            if v > 0.0 {
+                (lo, hi) = (lo.min(v), hi.max(v));
+            } else {
+                zeros = true;
+            }
+        }
+        if lo > hi {
+            (lo, hi) = (1.0, 10.0); // no positive values
+        }
+        let mut bottom = round_125(lo, true).log10();
+        if zeros {
+            bottom = bottom.floor(); // zero's tick a whole decade under a power of ten
+        }
+        let top = round_125(hi * headroom, false).log10().max(bottom + 0.3);
+        let zero = zeros.then_some(bottom - 1.0);
+        let start = zero.unwrap_or(bottom);
+        // The powers of ten, but none so close to a labelled end (a share `min_gap` of the
+        // axis) that their labels would touch: its grid line stays.
+        let gap = min_gap * (top - start);
+        let powers = ((bottom.ceil() as i32)..=(top.floor() as i32)).map(f64::from);
+        let (near, far): (Vec<f64>, Vec<f64>) =
+            powers.partition(|&p| p - bottom < gap && p > bottom || top - p < gap && p < top);
+        let mut key: Vec<f64> = zero.into_iter().chain([bottom, top]).chain(far).collect();
+        key.sort_by(f64::total_cmp);
+        key.dedup_by(|a, b| (*a - *b).abs() < 1e-9);
+        let light = ((bottom.floor() as i32)..=(top.ceil() as i32))
+            .flat_map(|p| (2..10).map(move |m| (f64::from(m) * 10f64.powi(p)).log10()))
+            .filter(|&l| l > bottom && l < top)
+            .chain(near)
+            .collect();
+        Ticks {
+            range: start..top,
+            key,
+            light,
+            zero,
+        }
+    }
+
+    /// A linear axis over `values`, from zero (or below) to a multiple of a round step past the
+    /// largest, a step more when the data would touch the top and `headroom` is asked for; or to
+    /// `max` when given.
+    pub(crate) fn linear(
+        values: impl Iterator<Item = f64>,
+        max: Option<f64>,
+        headroom: bool,
+    ) -> Ticks {
+        let (lo, hi) = values.fold((0f64, f64::MIN), |(lo, hi), v| (lo.min(v), hi.max(v)));
+        let hi = max.unwrap_or(if hi > lo { hi } else { lo + 1.0 });
+        let step = round_125((hi - lo) / 6.0, false);
+        let start = (lo / step).floor() * step;
+        let mut end = max.unwrap_or((hi / step - 1e-9).ceil() * step);
+        if max.is_none() && headroom && end - hi < 0.03 * (end - start) {
+            end += step;
+        }
+        let n = ((end - start) / step).round() as i32;
+        Ticks {
+            range: start..end,
+            key: (0..=n).map(|i| start + f64::from(i) * step).collect(),
+            light: Vec::new(),
+            zero: None,
+        }
+    }
+
+    /// Where `value` is plotted on this axis.
+    fn place(&self, log: bool, value: f64) -> f64 {
+        match (log, value > 0.0) {
+            (false, _) => value,
+            (true, true) => value.log10(),
+            (true, false) => self.zero.unwrap_or(self.range.start),
+        }
+    }
+
+    /// The label of tick `at`, written with `format`.
+    pub(crate) fn label(&self, log: bool, at: f64, format: fn(f64) -> String) -> String {
+        if !log {
+            return format(at);
+        }
+        if self.zero.is_some_and(|z| (z - at).abs() < 1e-9) {
+            return "0".into();
+        }
+        // 10^at, made exact: every tick is 1, 2 or 5 times a power of ten.
+        let value = 10f64.powf(at);
+        let (down, up) = (round_125(value, true), round_125(value, false));
+        format(if value - down < up - value { down } else { up })
+    }
+}
+
+/// The axis plotters draws: the range, with exactly these ticks and grid lines (its own
+/// `with_key_points` would lose the tick formatter on an `f64` axis).
+impl Ranged for Ticks {
+    type ValueType = f64;
+    type FormatOption = plotters::coord::ranged1d::DefaultFormatting;
+
+    fn map(&self, value: &f64, limit: (i32, i32)) -> i32 {
+        let (start, end) = (self.range.start, self.range.end);
+        let share = (value - start) / (end - start);
+        limit.0 + (share * f64::from(limit.1 - limit.0)).round() as i32
+    }
+
+    fn key_points<H: plotters::coord::ranged1d::KeyPointHint>(&self, hint: H) -> Vec<f64> {
+        if hint.weight().allow_light_points() {
+            self.light.clone()
+        } else {
+            self.key.clone()
+        }
+    }
+
+    fn range(&self) -> std::ops::Range<f64> {
+        self.range.clone()
+    }
+}
+
+// ---- drawing ----
+
+type Area<'a> = DrawingArea<SVGBackend<'a>, Shift>;
+
+/// Draws `charts` side by side into an SVG document, the legend under them. Four charts that
+/// share their lines go two by two, so that the book does not shrink their text to nothing.
 pub fn line_charts(charts: &[LineChart]) -> Result<String, String> {
+    let n = charts.len().max(1) as u32;
+    let labels = |c: &LineChart| c.series.iter().map(|s| s.label.clone()).collect::<Vec<_>>();
+    // One legend for the figure when every chart shows the same lines.
+    let shared = n > 1 && charts.windows(2).all(|w| labels(&w[0]) == labels(&w[1]));
+    let (grid_rows, columns) = if shared && n == 4 { (2, 2) } else { (1, n) };
+    let rows = if shared {
+        legend_rows(&charts[0].series, CHART_WIDTH * columns).len()
+    } else {
+        charts
+            .iter()
+            .map(|c| legend_rows(&c.series, CHART_WIDTH).len())
+            .max()
+            .unwrap_or(0)
+    } as u32;
+    let legend_height = rows * LEGEND_ROW + 10;
     let mut svg = String::new();
     {
-        let size = (560 * charts.len().max(1) as u32, 420);
+        let size = (
+            CHART_WIDTH * columns,
+            CHART_HEIGHT * grid_rows + legend_height,
+        );
         let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
         root.fill(&WHITE).map_err(to_text)?;
-        for (chart, area) in charts
-            .iter()
-            .zip(root.split_evenly((1, charts.len().max(1))))
-        {
+        let (plots, legends) = root.split_vertically(CHART_HEIGHT * grid_rows);
+        let cells = plots.split_evenly((grid_rows as usize, columns as usize));
+        for (chart, area) in charts.iter().zip(cells) {
             draw(chart, &area)?;
+        }
+        if shared {
+            draw_legend(&charts[0].series, &legends)?;
+        } else {
+            for (chart, area) in charts.iter().zip(legends.split_evenly((1, n as usize))) {
+                draw_legend(&chart.series, &area)?;
+            }
         }
         root.present().map_err(to_text)?;
     }
-    Ok(svg)
+    Ok(add_dashes(&svg))
 }
 
-fn draw(
-    chart: &LineChart,
-    area: &DrawingArea<SVGBackend<'_>, plotters::coord::Shift>,
-) -> Result<(), String> {
-    // On a log axis, values at or below zero (an empty queue) sit on the lowest decade shown:
-    // the floor of the smallest positive value.
-    let floor = |pick: fn(&(f64, f64)) -> f64| {
-        let positive = chart
+/// Gives each line its dash: the polylines drawn at [`LINE_OPACITY`] in a colour of the palette.
+fn add_dashes(svg: &str) -> String {
+    let mut out = svg.to_owned();
+    for (c, dash) in PALETTE.iter().zip(DASHES).filter(|(_, d)| !d.is_empty()) {
+        let stroke = format!(
+            "opacity=\"{LINE_OPACITY}\" stroke=\"#{:02X}{:02X}{:02X}\"",
+            c.0, c.1, c.2
+        );
+        out = out.replace(&stroke, &format!("{stroke} stroke-dasharray=\"{dash}\""));
+    }
+    out
+}
+
+/// A sample 30 px wide, then the label (about 6.3 px a character at 12 px), then a space.
+fn entry_width(series: &Series) -> i32 {
+    54 + (series.label.chars().count() as f64 * 6.3) as i32
+}
+
+/// Markers on the measured points of a sweep; a timeline of hundreds of ticks is a line.
+fn has_markers(series: &Series) -> bool {
+    !series.joined || series.points.len() <= 60
+}
+
+/// The legend's entries by row, each `(series index, x offset)`: in as many columns as fit
+/// `width` pixels, each as wide as its widest entry.
+fn legend_rows(series: &[Series], width: u32) -> Vec<Vec<(usize, i32)>> {
+    let widths: Vec<i32> = series.iter().map(entry_width).collect();
+    let room = width as i32 - 24;
+    let column_widths = |columns: usize| -> Vec<i32> {
+        (0..columns)
+            .map(|c| {
+                widths
+                    .iter()
+                    .skip(c)
+                    .step_by(columns)
+                    .copied()
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect()
+    };
+    let columns = (1..=series.len().max(1))
+        .rev()
+        .find(|&c| column_widths(c).iter().sum::<i32>() <= room)
+        .unwrap_or(1);
+    let starts: Vec<i32> = column_widths(columns)
+        .iter()
+        .scan(12, |x, w| Some(std::mem::replace(x, *x + w)))
+        .collect();
+    (0..series.len())
+        .collect::<Vec<_>>()
+        .chunks(columns)
+        .map(|row| row.iter().zip(&starts).map(|(&i, &x)| (i, x)).collect())
+        .collect()
+}
+
+/// The legend, centred: a sample of each line as the charts draw it, and its label.
+fn draw_legend(series: &[Series], area: &Area<'_>) -> Result<(), String> {
+    let width = area.dim_in_pixel().0;
+    let rows = legend_rows(series, width);
+    // The block of entries centred, its columns kept.
+    let right =
+        |row: &Vec<(usize, i32)>| row.last().map_or(0, |&(i, x)| x + entry_width(&series[i]));
+    let used = rows.iter().map(right).max().unwrap_or(0) - 12 - 18;
+    let shift = (width as i32 - used) / 2 - 12;
+    for (row, entries) in rows.iter().enumerate() {
+        let y = row as i32 * LEGEND_ROW as i32 + 10;
+        for &(i, x) in entries {
+            let (s, x) = (&series[i], x + shift);
+            if s.joined {
+                area.draw(&PathElement::new(vec![(x, y), (x + 30, y)], line_style(i)))
+                    .map_err(to_text)?;
+            }
+            if has_markers(s) {
+                area.draw(&marker_at(i, (x + 15, y), !s.joined))
+                    .map_err(to_text)?;
+            }
+            let style = (FONT, 12).into_font().color(&BLACK);
+            area.draw(&Text::new(s.label.clone(), (x + 36, y - 7), style))
+                .map_err(to_text)?;
+        }
+    }
+    Ok(())
+}
+
+fn draw(chart: &LineChart, area: &Area<'_>) -> Result<(), String> {
+    let xs = || {
+        chart
             .series
             .iter()
-            .flat_map(|s| s.points.iter().map(pick))
-            .filter(|v| *v > 0.0);
-        positive.fold(f64::MAX, f64::min).log10().floor().min(0.0)
+            .flat_map(|s| s.points.iter().map(|p| p.0))
     };
-    let (x_floor, y_floor) = (floor(|p| p.0), floor(|p| p.1));
-    let place = |axis: &Axis, v: f64, floor: f64| match (axis.log, v > 0.0) {
-        (false, _) => v,
-        (true, true) => v.log10(),
-        (true, false) => floor,
+    let ys = || {
+        chart
+            .series
+            .iter()
+            .flat_map(|s| s.points.iter().map(|p| p.1))
     };
-    let points: Vec<Vec<(f64, f64)>> = chart
-        .series
-        .iter()
-        .map(|s| {
-            s.points
-                .iter()
-                .map(|&(x, y)| (place(&chart.x, x, x_floor), place(&chart.y, y, y_floor)))
-                .collect()
-        })
-        .collect();
-    let all = points.iter().flatten();
-    let (x_range, y_range) = (
-        span(all.clone().map(|p| p.0), chart.x.log),
-        span(all.map(|p| p.1), chart.y.log),
-    );
+    let x_ticks = if chart.x.log {
+        Ticks::log(xs(), 1.0, X_GAP)
+    } else {
+        Ticks::linear(xs(), chart.x.max, false)
+    };
+    let y_ticks = if chart.y.log {
+        Ticks::log(ys(), 1.1, Y_GAP)
+    } else {
+        Ticks::linear(ys(), chart.y.max, true)
+    };
+    let place =
+        |&(x, y): &(f64, f64)| (x_ticks.place(chart.x.log, x), y_ticks.place(chart.y.log, y));
     let mut plot = ChartBuilder::on(area)
-        .caption(&chart.title, ("sans-serif", 17))
+        .caption(&chart.title, (FONT, 17))
         .margin(12)
-        .margin_right(24)
+        .margin_right(30)
         .x_label_area_size(42)
         .y_label_area_size(70)
-        .build_cartesian_2d(x_range, y_range)
+        .build_cartesian_2d(x_ticks.clone(), y_ticks.clone())
         .map_err(to_text)?;
-    let label = |axis: Axis| {
-        move |v: &f64| {
-            if !axis.log {
-                (axis.format)(*v)
-            } else if (v - v.round()).abs() < 1e-9 {
-                (axis.format)(10f64.powf(v.round()))
-            } else {
-                String::new() // only powers of ten are labelled on a log axis
-            }
-        }
-    };
-    let (x_label, y_label) = (label(chart.x), label(chart.y));
+    let x_label = |v: &f64| x_ticks.label(chart.x.log, *v, chart.x.format);
+    let y_label = |v: &f64| y_ticks.label(chart.y.log, *v, chart.y.format);
     plot.configure_mesh()
-        .x_labels(if chart.x.log { 60 } else { 8 })
-        .y_labels(if chart.y.log { 60 } else { 8 })
-        .light_line_style(WHITE)
-        .bold_line_style(RGBColor(235, 235, 235))
+        .light_line_style(RGBColor(245, 245, 245))
+        .bold_line_style(RGBColor(225, 225, 225))
         .x_label_formatter(&x_label)
         .y_label_formatter(&y_label)
         .x_desc(chart.x.label)
         .y_desc(chart.y.label)
         .draw()
         .map_err(to_text)?;
-    for (i, (series, line)) in chart.series.iter().zip(points).enumerate() {
-        let color = PALETTE[i % PALETTE.len()];
-        plot.draw_series(LineSeries::new(line.clone(), color.stroke_width(2)))
-            .map_err(to_text)?
-            .label(series.label.clone())
-            .legend(move |(x, y)| {
-                PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(2))
-            });
-        if line.len() <= 60 {
-            // Dots mark the measured points of a sweep; a timeline of hundreds of ticks is a line.
-            plot.draw_series(line.iter().map(|&p| Circle::new(p, 3, color.filled())))
+    if let Some(band) = &chart.band {
+        let (top, bottom) = (y_ticks.range.end, y_ticks.range.start);
+        plot.draw_series(std::iter::once(Rectangle::new(
+            [(band.from, bottom), (band.to, top)],
+            RGBColor(200, 200, 200).mix(0.35).filled(),
+        )))
+        .map_err(to_text)?;
+        let text = Text::new(band.label.clone(), (5, 5), (FONT, 12).into_font());
+        plot.draw_series(std::iter::once(EmptyElement::at((band.from, top)) + text))
+            .map_err(to_text)?;
+    }
+    for (i, series) in chart.series.iter().enumerate() {
+        let line: Vec<(f64, f64)> = series.points.iter().map(place).collect();
+        if series.joined {
+            plot.draw_series(LineSeries::new(line.clone(), line_style(i)))
+                .map_err(to_text)?;
+        }
+        if has_markers(series) {
+            plot.draw_series(line.iter().map(|&p| marker_at(i, p, !series.joined)))
                 .map_err(to_text)?;
         }
         if chart.series.len() == 1 && line.len() <= 12 {
             // A lone short sweep gets its values written in: a log axis labels only decades.
             let values = series.points.iter().zip(&line).map(|(&(_, value), &at)| {
-                EmptyElement::at(at)
-                    + Text::new((chart.y.format)(value), (6, -18), ("sans-serif", 12))
+                EmptyElement::at(at) + Text::new((chart.y.format)(value), (6, -18), (FONT, 12))
             });
             plot.draw_series(values).map_err(to_text)?;
         }
     }
-    plot.configure_series_labels()
-        .background_style(WHITE.mix(0.85))
-        .border_style(RGBColor(200, 200, 200))
-        .position(SeriesLabelPosition::UpperLeft)
-        .draw()
-        .map_err(to_text)?;
     Ok(())
-}
-
-/// The range to show for some values: whole decades on a log axis, a margin on a linear one.
-fn span(values: impl Iterator<Item = f64>, log: bool) -> std::ops::Range<f64> {
-    let (lo, hi) = values.fold((f64::MAX, f64::MIN), |(lo, hi), v| (lo.min(v), hi.max(v)));
-    if lo > hi {
-        return 0.0..1.0; // no points
-    }
-    if log {
-        return lo.floor()..(hi.ceil().max(lo.floor() + 1.0));
-    }
-    let pad = ((hi - lo) * 0.05).max(1e-9);
-    (lo.min(0.0))..(hi + pad)
 }
 
 fn to_text(error: impl std::fmt::Display) -> String {
@@ -188,50 +620,54 @@ fn to_text(error: impl std::fmt::Display) -> String {
 mod tests {
     use super::*;
 
-    fn count(v: f64) -> String {
-        format!("{v:.0}")
+    #[test]
+    fn axes_end_at_round_numbers_past_the_data() {
+        assert_eq!(round_125(30_000.0, false), 50_000.0);
+        assert_eq!(round_125(25.0, true), 20.0);
+        assert_eq!(round_125(1_000.0, false), 1_000.0);
+        let log = Ticks::log([25.0, 30_000.0].into_iter(), 1.0, X_GAP);
+        assert!((log.range.end - 50_000f64.log10()).abs() < 1e-9);
+        let labels: Vec<String> = log.key.iter().map(|&k| log.label(true, k, count)).collect();
+        assert_eq!(labels, ["20", "100", "1,000", "10,000", "50,000"]);
+        let zero = Ticks::log([0.0, 3.0, 900.0].into_iter(), 1.1, Y_GAP);
+        let labels: Vec<String> = zero
+            .key
+            .iter()
+            .map(|&k| zero.label(true, k, count))
+            .collect();
+        assert_eq!(labels, ["0", "1", "10", "100", "1,000"]);
+        let linear = Ticks::linear([0.0, 10_000.0].into_iter(), None, true);
+        assert_eq!(linear.range, 0.0..12_000.0);
+        assert_eq!(
+            Ticks::linear([3.0, 120.0].into_iter(), None, false).range,
+            0.0..120.0
+        );
     }
 
     #[test]
     fn draws_log_and_linear_charts() {
         let series = vec![
-            Series {
-                label: "naive".into(),
-                points: vec![(25.0, 2e3), (1e3, 1e5), (3e4, 3e6)],
-            },
-            Series {
-                label: "fix".into(),
-                points: vec![(25.0, 1e3), (1e3, 2e3), (3e4, 5e3)],
-            },
+            Series::line("naive", vec![(25.0, 2e3), (1e3, 1e5), (3e4, 3e6)]),
+            Series::line("fix", vec![(25.0, 1e3), (1e3, 2e3), (3e4, 5e3)]),
         ];
         let svg = line_charts(&[
             LineChart {
                 title: "log-log".into(),
-                x: Axis {
-                    label: "members",
-                    log: true,
-                    format: count,
-                },
-                y: Axis {
-                    label: "ns",
-                    log: true,
-                    format: count,
-                },
+                x: Axis::log("members", count),
+                y: Axis::log("ns", count),
                 series: series.clone(),
+                band: None,
             },
             LineChart {
                 title: "linear".into(),
-                x: Axis {
-                    label: "s",
-                    log: false,
-                    format: count,
-                },
-                y: Axis {
-                    label: "calls/s",
-                    log: false,
-                    format: count,
-                },
+                x: Axis::linear("s", count),
+                y: Axis::linear("calls/s", count),
                 series,
+                band: Some(Band {
+                    from: 100.0,
+                    to: 200.0,
+                    label: "down".into(),
+                }),
             },
         ])
         .unwrap();
@@ -240,6 +676,11 @@ mod tests {
             "{}",
             &svg[..200]
         );
-        assert!(svg.contains("10000"), "no power-of-ten tick label");
+        assert!(svg.contains("10,000"), "no power-of-ten tick label");
+        assert!(
+            svg.contains("stroke-dasharray=\"9 4\""),
+            "the second line is not dashed"
+        );
+        assert_eq!(svg.matches(">\nnaive\n<").count(), 1, "one shared legend");
     }
 }

@@ -258,7 +258,7 @@ impl Scenario for FanoutScenario {
             checks.extend(beam_checks(beam, setup.session_nodes));
         }
         let table = table(&runs, &checks, setup, publishes, beam.as_ref());
-        let svg = plot(&runs)?;
+        let svg = plot(&runs, beam.as_ref())?;
         let blog = json!({
             "per_send_us": BLOG_PER_SEND_US,
             "publish_30k_s": BLOG_PUBLISH_30K_S,
@@ -780,10 +780,41 @@ fn count(members: f64) -> String {
     group_digits(members.round() as u64)
 }
 
-fn plot(runs: &[Run]) -> Result<String, String> {
-    let line = |run: &Run, pick: fn(&(usize, f64, f64)) -> f64| Series {
-        label: run.key.clone(),
-        points: run.sweep.iter().map(|p| (p.0 as f64, pick(p))).collect(),
+/// A round number of bytes under a tick: `1 kB`, `100 kB`, `2 MB`.
+fn bytes_tick(bytes: f64) -> String {
+    match bytes {
+        b if b >= 1e6 => format!("{} MB", b / 1e6),
+        b if b >= 1e3 => format!("{} kB", b / 1e3),
+        b => format!("{b} B"),
+    }
+}
+
+/// The BEAM's medians in the guild at its member count, one marked point per strategy it ran,
+/// named as the table names the strategy.
+fn beam_points(beam: Option<&BeamRun>) -> Vec<Series> {
+    let Some(beam) = beam else { return Vec::new() };
+    let members = beam.figure("members");
+    BEAM_STRATEGIES
+        .iter()
+        .filter_map(|key| {
+            let median = beam.figure(&format!("strategies.{key}.guild_publish_p50_ns"));
+            let name = STRATEGIES.iter().find(|s| s.key == *key)?.name;
+            (median > 0.0 && members > 0.0).then(|| {
+                Series::points(
+                    format!("{}: {name}", beam.column()),
+                    vec![(members, median)],
+                )
+            })
+        })
+        .collect()
+}
+
+fn plot(runs: &[Run], beam: Option<&BeamRun>) -> Result<String, String> {
+    let line = |run: &Run, pick: fn(&(usize, f64, f64)) -> f64| {
+        Series::line(
+            run.strategy.name,
+            run.sweep.iter().map(|p| (p.0 as f64, pick(p))).collect(),
+        )
     };
     // The sweep ran over the first transport only.
     let runs: Vec<&Run> = runs.iter().filter(|run| !run.sweep.is_empty()).collect();
@@ -792,39 +823,30 @@ fn plot(runs: &[Run]) -> Result<String, String> {
         .first()
         .map(|run| run.sweep.iter().map(|p| p.0 as f64).collect())
         .unwrap_or_default();
-    times.push(Series {
-        label: "BEAM, from the blog (30 µs per send)".into(),
-        points: members
+    times.push(Series::line(
+        format!("BEAM, from the blog ({} µs per send)", BLOG_PER_SEND_US[0]),
+        members
             .iter()
             .map(|&n| (n, n * BLOG_PER_SEND_US[0] * 1e3))
             .collect(),
-    });
+    ));
+    times.extend(beam_points(beam));
     let bytes: Vec<Series> = runs.iter().map(|run| line(run, |p| p.2)).collect();
-    let x = Axis {
-        label: "members (log scale)",
-        log: true,
-        format: count,
-    };
+    let x = Axis::log("members (log scale)", count);
     line_charts(&[
         LineChart {
             title: "Time in the guild per publish".into(),
             x,
-            y: Axis {
-                label: "time in the guild, median (log scale)",
-                log: true,
-                format: tick_ns,
-            },
+            y: Axis::log("time in the guild, median (log scale)", tick_ns),
             series: times,
+            band: None,
         },
         LineChart {
             title: "Bytes between nodes per publish".into(),
             x,
-            y: Axis {
-                label: "bytes (log scale)",
-                log: true,
-                format: bytes_text,
-            },
+            y: Axis::log("bytes (log scale)", bytes_tick),
             series: bytes,
+            band: None,
         },
     ])
 }

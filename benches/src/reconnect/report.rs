@@ -4,7 +4,7 @@
 use serde_json::{Map, Value, json};
 
 use crate::common::params::group_digits;
-use crate::common::plot_lines::{Axis, LineChart, Series, line_charts};
+use crate::common::plot_lines::{Axis, line_charts, log_counts, timeline, timelines};
 use crate::common::report::{human_ns, markdown_table};
 use crate::reconnect::costs::Profile;
 use crate::reconnect::model::{Config, Run, Strategy};
@@ -127,61 +127,58 @@ pub fn costs_table(profiles: &[Profile]) -> String {
     markdown_table(&header, &rows)
 }
 
+/// A combination as the tables name it (its key), and what it lacks of every fix.
+fn legend_name(strategy: &Strategy) -> String {
+    use crate::reconnect::model::{FanoutWay, Guard, RingWay};
+    let lacks = [
+        (strategy.ring == RingWay::Actor, "FastGlobal"),
+        (strategy.guard == Guard::Unguarded, "the semaphore"),
+        (strategy.fanout == FanoutWay::Naive, "Manifold"),
+    ];
+    let lacking: Vec<&str> = lacks.iter().filter(|(l, _)| *l).map(|(_, n)| *n).collect();
+    match lacking[..] {
+        [] => format!("{}: every fix", strategy.key()),
+        _ => format!(
+            "{}: every fix but {}",
+            strategy.key(),
+            lacking.join(" and ")
+        ),
+    }
+}
+
 /// Timelines of the [`PLOTTED`] combinations of one profile: sessions served, ring queues,
 /// registry queue, longest guild mailbox.
 pub fn plot(profile: &str, runs: &[(Strategy, Run)]) -> Result<String, String> {
-    let picked: Vec<&(Strategy, Run)> = PLOTTED
+    let picked: Vec<(String, &[crate::reconnect::model::Tick])> = PLOTTED
         .iter()
         .filter_map(|key| runs.iter().find(|(s, _)| s.key() == *key))
+        .map(|(strategy, run)| (legend_name(strategy), &run.timeline[..]))
         .collect();
-    let series = |pick: fn(&crate::reconnect::model::Tick) -> f64| -> Vec<Series> {
-        picked
-            .iter()
-            .map(|(strategy, run)| Series {
-                label: strategy.key(),
-                points: run.timeline.iter().map(|t| (t.t_s, pick(t))).collect(),
-            })
-            .collect()
-    };
-    let seconds = Axis {
-        label: "virtual time (s)",
-        log: false,
-        format: |v| format!("{v:.0}"),
-    };
-    let log_count = |label| Axis {
-        label,
-        log: true,
-        format: |v| group_digits(v.max(0.0) as u64),
-    };
+    let at = |t: &crate::reconnect::model::Tick| t.t_s;
     line_charts(&[
-        LineChart {
-            title: format!("{profile}: sessions served"),
-            x: seconds,
-            y: Axis {
-                label: "sessions with all five guilds joined (%)",
-                log: false,
-                format: |v| format!("{v:.0}"),
-            },
-            series: series(|t| t.served_fraction * 100.0),
-        },
-        LineChart {
-            title: format!("{profile}: ring process queues"),
-            x: seconds,
-            y: log_count("lookups waiting at the ring processes (log)"),
-            series: series(|t| t.ring_queue as f64),
-        },
-        LineChart {
-            title: format!("{profile}: registry queue"),
-            x: seconds,
-            y: log_count("requests waiting at the registries (log)"),
-            series: series(|t| t.registry_queue as f64),
-        },
-        LineChart {
-            title: format!("{profile}: longest guild mailbox"),
-            x: seconds,
-            y: log_count("joins waiting in one guild (log)"),
-            series: series(|t| t.guild_backlog as f64),
-        },
+        timeline(
+            format!("{profile}: sessions served"),
+            Axis::linear("sessions with all five guilds joined (%)", |v| {
+                format!("{v:.0}")
+            })
+            .up_to(100.0),
+            timelines(&picked, at, |t| t.served_fraction * 100.0),
+        ),
+        timeline(
+            format!("{profile}: ring process queues"),
+            log_counts("lookups waiting at the ring processes (log)"),
+            timelines(&picked, at, |t| t.ring_queue as f64),
+        ),
+        timeline(
+            format!("{profile}: registry queue"),
+            log_counts("requests waiting at the registries (log)"),
+            timelines(&picked, at, |t| t.registry_queue as f64),
+        ),
+        timeline(
+            format!("{profile}: longest guild mailbox"),
+            log_counts("joins waiting in one guild (log)"),
+            timelines(&picked, at, |t| t.guild_backlog as f64),
+        ),
     ])
 }
 

@@ -258,7 +258,7 @@ impl Scenario for RingStorm {
             checks.extend(report::beam_checks(beam));
         }
         let table = report::table(&measured, &over_raw, &setup, beam.as_ref());
-        let svg = report::plot(&measured, &setup)?;
+        let svg = report::plot(&measured, &setup, beam.as_ref())?;
         let blog = json!({
             "total_s": BLOG_TOTAL_S.iter().map(|(k, v)| ((*k).to_owned(), json!(v))).collect::<Map<_, _>>(),
             "per_lookup_us": BLOG_PER_LOOKUP_US.iter().map(|(k, v)| ((*k).to_owned(), json!(v))).collect::<Map<_, _>>(),

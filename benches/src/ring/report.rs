@@ -12,7 +12,7 @@ use super::{BLOG_TOTAL_S, Measured, STRATEGIES, Setup, bars};
 use crate::common::beam::{self, BeamRun};
 use crate::common::params::group_digits;
 use crate::common::plot::{Bar, Panel, bar_panels, stack};
-use crate::common::plot_lines::{Axis, LineChart, Series, line_charts};
+use crate::common::plot_lines::{Axis, LineChart, Series, count, line_charts};
 use crate::common::report::{human_ns, markdown_table, tick_ns};
 use crate::common::scenario::Check;
 use crate::common::stats::nanos;
@@ -391,27 +391,68 @@ fn rate_text(rate: f64) -> String {
     }
 }
 
+/// A round rate under a tick, as the table writes rates: `10 M`, `500 k`.
 fn rate_tick(rate: f64) -> String {
     if rate >= 1e6 {
-        format!("{}M", rate / 1e6)
+        format!("{} M", rate / 1e6)
     } else {
-        format!("{}k", rate / 1e3)
+        format!("{} k", rate / 1e3)
     }
 }
 
-fn count_tick(value: f64) -> String {
-    format!("{value:.0}")
+/// A strategy as the tables name it, without the markdown: "Locked: Mutex<Ring>".
+fn plain_name(key: &str) -> String {
+    strategy(key).0.replace('`', "")
 }
 
-pub(super) fn plot(measured: &[Measured], setup: &Setup) -> Result<String, String> {
+/// The BEAM's way beside a Rust strategy, as the table's counterpart column names it without the
+/// blog's figure: "GenServer call".
+fn counterpart(key: &str) -> String {
+    let said = strategy(key).1;
+    said.split(" (").next().unwrap_or(said).to_owned()
+}
+
+/// The BEAM's storms measured here, between ours and the blog's: each of [`BEAM_STORMS`] and
+/// `persistent_term`, ETS's total projected to every session when it ran fewer.
+fn beam_storm_bars(beam: Option<&BeamRun>) -> Vec<Bar> {
+    let Some(beam) = beam else { return Vec::new() };
+    let ways = BEAM_STORMS
+        .iter()
+        .map(|(key, name)| (counterpart(key), *name))
+        .chain(std::iter::once((
+            "persistent_term".to_owned(),
+            "persistent_term",
+        )));
+    ways.filter_map(|(said, name)| {
+        let figure = |f: &str| beam.figure(&format!("storm.{name}.{f}"));
+        let (total, projected) = match figure("projected_total_ns") {
+            p if p.is_finite() => (p, " (projected)"),
+            _ => (figure("total_ns"), ""),
+        };
+        (total > 0.0).then(|| Bar::beam_here(format!("{} {said}{projected}", beam.column()), total))
+    })
+    .collect()
+}
+
+pub(super) fn plot(
+    measured: &[Measured],
+    setup: &Setup,
+    beam: Option<&BeamRun>,
+) -> Result<String, String> {
     let lookups = setup.storm.lookups();
     let mut bars: Vec<Bar> = measured
         .iter()
-        .map(|m| Bar::measured(m.key, nanos(m.prehashed.elapsed)))
+        .map(|m| Bar::measured(plain_name(m.key), nanos(m.prehashed.elapsed)))
         .collect();
+    bars.extend(beam_storm_bars(beam));
     for (key, seconds) in BLOG_TOTAL_S {
+        // The blog's keys: a Rust strategy's, or (ETS) the BEAM's way beside one.
+        let beside = BEAM_STORMS
+            .iter()
+            .find(|(rust, beam)| *rust == key || *beam == key)
+            .map_or(key.to_owned(), |(rust, _)| counterpart(rust));
         bars.push(Bar::blog(
-            format!("BEAM {key}"),
+            format!("BEAM {beside}"),
             seconds * 1e9,
             seconds * 1e9,
         ));
@@ -428,52 +469,34 @@ pub(super) fn plot(measured: &[Measured], setup: &Setup) -> Result<String, Strin
     }])?;
     let series = measured
         .iter()
-        .map(|m| Series {
-            label: m.key.to_owned(),
-            points: m
-                .by_threads
-                .iter()
-                .map(|&(t, rate)| (t as f64, rate))
-                .collect(),
+        .map(|m| {
+            let points = m.by_threads.iter().map(|&(t, rate)| (t as f64, rate));
+            Series::line(plain_name(m.key), points.collect())
         })
         .collect();
     let threads = LineChart {
         title: "Lookups per second against reader threads".into(),
-        x: Axis {
-            label: "reader threads",
-            log: false,
-            format: count_tick,
-        },
-        y: Axis {
-            label: "lookups per second (log scale)",
-            log: true,
-            format: rate_tick,
-        },
+        x: Axis::linear("reader threads", count),
+        y: Axis::log("lookups per second (log scale)", rate_tick),
         series,
+        band: None,
     };
     let callers = LineChart {
         title: format!(
             "The ring process: {} sessions' lookups",
             group_digits(setup.sweep.sessions() as u64)
         ),
-        x: Axis {
-            label: "sessions calling at once (log scale)",
-            log: true,
-            format: count_tick,
-        },
-        y: Axis {
-            label: "time per lookup (log scale)",
-            log: true,
-            format: human_ns,
-        },
-        series: vec![Series {
-            label: "actor".into(),
-            points: find(measured, "actor")
+        x: Axis::log("sessions calling at once (log scale)", count),
+        y: Axis::log("time per lookup (log scale)", human_ns),
+        series: vec![Series::line(
+            plain_name("actor"),
+            find(measured, "actor")
                 .by_callers
                 .iter()
                 .map(|&(c, ns)| (c as f64, ns))
                 .collect(),
-        }],
+        )],
+        band: None,
     };
     Ok(stack(&[storm, line_charts(&[threads, callers])?]))
 }

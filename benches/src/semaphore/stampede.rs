@@ -20,7 +20,7 @@ use solution_semaphore::Semaphore;
 
 use crate::common::beam::{self, Beam, BeamRun};
 use crate::common::params::{ParamSpec, Params, group_digits};
-use crate::common::plot_lines::{Axis, LineChart, Series, line_charts};
+use crate::common::plot_lines::{Axis, Band, count, line_charts, log_counts, timeline, timelines};
 use crate::common::report::{human_ns, markdown_table};
 use crate::common::scenario::{Check, Outcome, Progress, Scenario};
 use crate::semaphore::bars;
@@ -202,7 +202,7 @@ fn outcome(config: &Config, naive: &Run, guarded: &Run, what: &str) -> Result<Ou
     }
     let checks = checks(config, naive, guarded, what);
     let table = table(config, naive, guarded);
-    let svg = plot(naive, guarded, what)?;
+    let svg = plot(config, naive, guarded, what)?;
     let blog = json!({
         "sessions": 5_000_000,
         "registries": 10,
@@ -371,51 +371,40 @@ fn table(config: &Config, naive: &Run, guarded: &Run) -> String {
     markdown_table(&[&title, "naive", "semaphore"], &rows)
 }
 
-fn plot(naive: &Run, guarded: &Run, what: &str) -> Result<String, String> {
-    let series = |pick: fn(&semaphore_kit::model::Tick) -> f64| -> Vec<Series> {
-        [("naive", naive), ("semaphore", guarded)]
-            .into_iter()
-            .map(|(label, run)| Series {
-                label: label.into(),
-                points: run.timeline.iter().map(|t| (t.t_s, pick(t))).collect(),
-            })
-            .collect()
-    };
-    let seconds = Axis {
-        label: "virtual time (s)",
-        log: false,
-        format: |v| format!("{v:.0}"),
-    };
-    let count = |label| Axis {
-        label,
-        log: false,
-        format: |v| group_digits(v.max(0.0) as u64),
-    };
-    let log_count = |label| Axis {
-        label,
-        log: true,
-        format: |v| group_digits(v.max(0.0) as u64),
-    };
-    line_charts(&[
-        LineChart {
-            title: format!("{what}: goodput"),
-            x: seconds,
-            y: count("calls replied in time per second"),
-            series: series(|t| t.goodput_per_s),
-        },
-        LineChart {
-            title: format!("{what}: registry queue"),
-            x: seconds,
-            y: log_count("requests waiting at the registries (log)"),
-            series: series(|t| t.registry_queue as f64),
-        },
-        LineChart {
-            title: format!("{what}: unread events in blocked sessions"),
-            x: seconds,
-            y: log_count("presence events waiting (log)"),
-            series: series(|t| t.mailbox_backlog as f64),
-        },
-    ])
+/// The two timelines side by side: goodput, registry queue, unread events; the outage, if any,
+/// shaded.
+fn plot(config: &Config, naive: &Run, guarded: &Run, what: &str) -> Result<String, String> {
+    let runs = [
+        ("naive".to_owned(), &naive.timeline[..]),
+        ("semaphore".to_owned(), &guarded.timeline[..]),
+    ];
+    let at = |t: &semaphore_kit::model::Tick| t.t_s;
+    let band = config.outage.map(|(start, length)| Band {
+        from: start.as_secs_f64(),
+        to: (start + length).as_secs_f64(),
+        label: "registries down".into(),
+    });
+    let mut charts = [
+        timeline(
+            format!("{what}: goodput"),
+            Axis::linear("calls replied in time per second", count),
+            timelines(&runs, at, |t| t.goodput_per_s),
+        ),
+        timeline(
+            format!("{what}: registry queue"),
+            log_counts("requests waiting at the registries (log)"),
+            timelines(&runs, at, |t| t.registry_queue as f64),
+        ),
+        timeline(
+            format!("{what}: unread events in blocked sessions"),
+            log_counts("presence events waiting (log)"),
+            timelines(&runs, at, |t| t.mailbox_backlog as f64),
+        ),
+    ];
+    for chart in &mut charts {
+        chart.band.clone_from(&band);
+    }
+    line_charts(&charts)
 }
 
 /// Times one enter-and-leave through every gate, alone and with every core contending.

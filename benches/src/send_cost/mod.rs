@@ -211,6 +211,9 @@ impl Scenario for SendCost {
                 ("messages", sends),
                 ("receivers", members as u64),
                 ("rounds", rounds as u64),
+                // The size of a presence update (`Presence`, encoded: about 12 bytes), so the
+                // BEAM's message is as small as ours, not the fanout's 256-byte event.
+                ("payload_bytes", 16),
             ],
             &BEAM_FIGURES,
             progress,
@@ -220,7 +223,7 @@ impl Scenario for SendCost {
             figures.insert("beam".into(), beam.json().clone());
         }
         let table = table(&per_send, &publishes, rounds, members, beam.as_ref());
-        let svg = plot(&per_send, &publishes, members)?;
+        let svg = plot(&per_send, &publishes, members, beam.as_ref())?;
         let blog = json!({ "per_send_us": BLOG_PER_SEND_US, "publish_30k_s": BLOG_PUBLISH_30K_S });
         let checks = transports
             .iter()
@@ -413,15 +416,29 @@ fn rig_name(key: &str) -> &'static str {
         .map_or("?", |(_, name)| name)
 }
 
+/// The BEAM's figures measured here as bars, between ours and the blog's: `what.local` and
+/// `what.remote`, none without a BEAM run.
+fn beam_bars(beam: Option<&BeamRun>, what: &str, name: &str) -> Vec<Bar> {
+    let Some(beam) = beam else { return Vec::new() };
+    [("local", "same node"), ("remote", "other node")]
+        .into_iter()
+        .map(|(place, said)| (said, beam.figure(&format!("{what}.{place}"))))
+        .filter(|(_, ns)| ns.is_finite() && *ns > 0.0)
+        .map(|(said, ns)| Bar::beam_here(format!("{} {name}, {said}", beam.column()), ns))
+        .collect()
+}
+
 fn plot(
     per_send: &[(&str, Spread)],
     publishes: &Publishes<'_>,
     members: usize,
+    beam: Option<&BeamRun>,
 ) -> Result<String, String> {
     let mut sends: Vec<Bar> = per_send
         .iter()
         .map(|(key, s)| Bar::measured(rig_name(key), s.median))
         .collect();
+    sends.extend(beam_bars(beam, "per_send_ns", "send/2"));
     sends.push(Bar::blog(
         "BEAM send/2",
         BLOG_PER_SEND_US[0] * 1e3,
@@ -439,6 +456,7 @@ fn plot(
             delivered.median,
         ));
     }
+    publish.extend(beam_bars(beam, "one_by_one_30k_ns", "in the sender"));
     publish.push(Bar::blog(
         "BEAM guild publish",
         BLOG_PUBLISH_30K_S[0] * 1e9,
