@@ -15,9 +15,16 @@ defmodule Beam.HashRing do
   2^59): about 360 KB when copied, which is what the ETS strategy pays on every read.
   """
 
-  defstruct replicas: 512, nodes: [], items: {}
+  # `generation` is read by no lookup: it lets an update store a ring with the same placement
+  # that is still a different term (`:persistent_term.put/2` skips a value equal to the stored one).
+  defstruct replicas: 512, nodes: [], items: {}, generation: 0
 
-  @type t :: %__MODULE__{replicas: pos_integer, nodes: [String.t()], items: tuple}
+  @type t :: %__MODULE__{
+          replicas: pos_integer,
+          nodes: [String.t()],
+          items: tuple,
+          generation: non_neg_integer
+        }
 
   @doc "The hash of a key: binaries by their bytes, integers by their decimal text."
   @spec hash(binary | integer) :: non_neg_integer

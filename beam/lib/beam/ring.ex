@@ -168,8 +168,11 @@ defmodule Beam.Ring do
         end)
 
       # Replace the ring while the storm's processes are alive (they hold no reference yet),
-      # with an equal but freshly built term, so answers do not change.
+      # with a freshly built term of the same placement, so answers do not change. Its next
+      # generation makes it a different term: `:persistent_term.put/2` of a value equal to the
+      # stored one does nothing, and would time a comparison instead of an update.
       fresh = :erlang.binary_to_term(:erlang.term_to_binary(ring))
+      fresh = %{fresh | generation: ring.generation + 1}
       update_ns = install(strategy, fresh)
       :erlang.garbage_collect()
 
