@@ -365,7 +365,8 @@ pub(super) fn table(
             " BEAM here: `beam/run ring`, the same storm ({} sessions × {} lookups, each session \
              a process, all released at once) on {} schedulers, keys hashed beforehand (prehashed); ETS runs \
              {} sessions (a copy of the ring costs too much for all), its total is projected. \
-             Its update is replacing the ring by an equal one, the build not counted.",
+             Its update is replacing the ring by a fresh one with the same placement, the build \
+             not counted.",
             group_digits(beam.figure("sessions") as u64),
             beam.json()["lookups_per_session"],
             beam.json()["schedulers"],
