@@ -89,7 +89,7 @@ impl Check {
     pub fn ratio_at_least(what: impl Into<String>, measured: f64, at_least: f64) -> Check {
         Check {
             bar: format!("{} ≥ {}×", what.into(), times(at_least)),
-            measured: format!("{measured:.1}×"),
+            measured: format!("{}×", tenths(measured)),
             passed: measured >= at_least,
         }
     }
@@ -121,6 +121,19 @@ pub fn times(value: f64) -> String {
     } else {
         format!("{value}")
     }
+}
+
+/// `105786.64` as `105,786.6`: one decimal, digits grouped as the prose writes them.
+pub fn tenths(value: f64) -> String {
+    if !value.is_finite() || value < 0.0 {
+        return format!("{value:.1}");
+    }
+    let tenths = (value * 10.0).round() as u64;
+    format!(
+        "{}.{}",
+        crate::common::params::group_digits(tenths / 10),
+        tenths % 10
+    )
 }
 
 /// Every scenario, in book order.
@@ -423,6 +436,13 @@ impl Progress {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ratios_group_their_digits() {
+        assert_eq!(tenths(105_786.64), "105,786.6");
+        assert_eq!(tenths(9.96), "10.0");
+        assert_eq!(tenths(1.25), "1.3");
+    }
 
     #[test]
     fn a_run_that_does_not_fit_in_memory_is_refused() {
