@@ -44,6 +44,7 @@ pub mod link;
 pub mod node;
 pub mod pid;
 pub mod process;
+pub mod race;
 pub mod stats;
 pub mod tcp;
 pub mod watchdog;

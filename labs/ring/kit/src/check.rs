@@ -18,6 +18,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Barrier, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
+use cluster::race::{Padded, sleep_till_next_burst};
 use cluster::watchdog::within;
 
 use crate::ring::{Ring, RingId, hash_id};
@@ -364,7 +365,7 @@ impl Bulky {
 /// up to date and keeps the old value (the old ring) until the next put, hours away in production.
 ///
 /// Whether a reader runs at that moment is the OS's choice, so readers and writer work in bursts
-/// after sleeping together (see [`PERIOD`]), in short rounds on fresh threads the OS places anew,
+/// after sleeping together (see [`cluster::race`]), in short rounds on fresh threads the OS places anew,
 /// until the stale value shows, or [`PUTS_WITH_A_READER_RUNNING`] puts are made, or [`PUTS_CAP`]
 /// has passed.
 pub fn cached_readers_see_every_put_once_it_returns<G: Global<Bulky>>() {
@@ -467,27 +468,6 @@ pub fn cached_readers_see_every_put_once_it_returns<G: Global<Bulky>>() {
     );
 }
 
-/// The threads of [`cached_readers_see_every_put_once_it_returns`] work in bursts of [`BURST`]
-/// at the start of every [`PERIOD`], and sleep in between. Threads that wake together after a
-/// sleep tend to be run at once, one per core, even on a busy machine (the OS favours threads that
-/// have used less than their share), and a reader running while the writer puts is what the check
-/// needs.
-const PERIOD: Duration = Duration::from_millis(2);
-
-/// See [`PERIOD`].
-const BURST: Duration = Duration::from_micros(500);
-
-/// Sleeps until the start of the next [`PERIOD`] after `epoch` if this one's [`BURST`] is over;
-/// whether it slept.
-fn sleep_till_next_burst(epoch: Instant) -> bool {
-    let (now, period) = (epoch.elapsed().as_nanos(), PERIOD.as_nanos());
-    if now % period < BURST.as_nanos() {
-        return false;
-    }
-    std::thread::sleep(Duration::from_nanos((period - now % period) as u64));
-    true
-}
-
 /// Whether a reader's heartbeat moves while the calling thread spins for a microsecond: a reader
 /// running right now, on another core.
 fn a_reader_is_running(beats: &[Padded]) -> bool {
@@ -502,15 +482,6 @@ fn a_reader_is_running(beats: &[Padded]) -> bool {
         .any(|(beat, before)| beat.0.load(Ordering::Relaxed) != before)
 }
 
-/// A counter on a cache line of its own, so readers bumping theirs do not slow each other down.
-#[repr(align(128))]
-struct Padded(AtomicU64);
-
-impl Padded {
-    fn new(value: u64) -> Padded {
-        Padded(AtomicU64::new(value))
-    }
-}
 // ANCHOR_END: every_put
 
 /// Declares the lab's suite, one `#[test]` per check: the given strategies' checks (they are slow,

@@ -6,11 +6,12 @@
 //! with one sentence that says what went wrong and what usually causes it.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
 use cluster::Cluster;
+use cluster::race::{Padded, sleep_till_next_burst};
 use cluster::watchdog::within;
 
 use crate::model::{Config, simulate};
@@ -121,7 +122,7 @@ pub fn never_more_than_max<L: Limiter>() {
 /// time on two cores.
 ///
 /// When they do is the OS's choice (on a busy machine, rarely), so the racers race in bursts
-/// after sleeping together (see [`PERIOD`]), and measure how long they raced side by side: the
+/// after sleeping together (see [`cluster::race`]), and measure how long they raced side by side: the
 /// race goes on, in rounds on fresh threads, until it has run [`RACE_CONCURRENTLY`] on two cores
 /// at once, or two holders show, or [`RACE_CAP`] has passed.
 pub fn two_callers_never_both_take_the_last_permit<L: Limiter>() {
@@ -247,35 +248,6 @@ pub fn two_callers_never_both_take_the_last_permit<L: Limiter>() {
     );
 }
 
-/// Racing threads race in bursts of [`BURST`] at the start of every [`PERIOD`], and sleep in
-/// between. Threads that wake together after a sleep tend to be run at once, one per core, even on
-/// a busy machine (the OS favours threads that have used less than their share), and running at
-/// once is what a race needs.
-const PERIOD: Duration = Duration::from_millis(2);
-
-/// See [`PERIOD`].
-const BURST: Duration = Duration::from_micros(500);
-
-/// Sleeps until the start of the next [`PERIOD`] after `epoch` if this one's [`BURST`] is over;
-/// whether it slept.
-fn sleep_till_next_burst(epoch: Instant) -> bool {
-    let (now, period) = (epoch.elapsed().as_nanos(), PERIOD.as_nanos());
-    if now % period < BURST.as_nanos() {
-        return false;
-    }
-    thread::sleep(Duration::from_nanos((period - now % period) as u64));
-    true
-}
-
-/// A counter on a cache line of its own, so that racers writing theirs do not slow each other.
-#[repr(align(128))]
-struct Padded(AtomicU64);
-
-impl Padded {
-    fn new(value: u64) -> Padded {
-        Padded(AtomicU64::new(value))
-    }
-}
 // ANCHOR_END: race
 
 /// A semaphore of 2 gives two permits and refuses a third while both are out.
