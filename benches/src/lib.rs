@@ -15,5 +15,6 @@ pub mod fanout;
 pub mod reconnect;
 pub mod registry;
 pub mod ring;
+pub mod run;
 pub mod semaphore;
 pub mod send_cost;

@@ -10,9 +10,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use workbook::common::lab::{self, Side};
-use workbook::common::params::{InputError, Scale, group_digits, parse_override};
-use workbook::common::scenario::{self, Plan};
+use workbook::common::params::{InputError, Override, Scale, parse_override};
 use workbook::registry;
+use workbook::run::{self, Plan};
 
 #[derive(Parser)]
 #[command(
@@ -49,12 +49,16 @@ enum Command {
         /// For maintainers: replace the book's committed reference run (book/src/results/).
         #[arg(long)]
         into_book: bool,
-        /// Override a parameter, e.g. `--set members=100000`.
-        #[arg(long = "set", value_name = "NAME=VALUE", value_parser = parse_override)]
-        set: Vec<(String, u64)>,
+        /// Override a parameter, e.g. `--set members=100000`, `--set profile=blog`; qualify a name
+        /// that means different things in two scenarios run: `--set fanout.members=100000`.
+        #[arg(long = "set", value_name = "[SCENARIO.]NAME=VALUE", value_parser = parse_override)]
+        set: Vec<Override>,
         /// Skip the BEAM side (beam/run, on real Erlang nodes) and report the Rust alone.
         #[arg(long)]
         no_beam: bool,
+        /// Exit 1 when a bar is missed (without it a missed bar is reported, and the run exits 0).
+        #[arg(long)]
+        strict: bool,
     },
     /// List the scenarios and their parameters.
     Scenarios,
@@ -99,6 +103,7 @@ fn main() -> ExitCode {
         into_book: false,
         set: Vec::new(),
         no_beam: false,
+        strict: false,
     });
     match command {
         Command::Reproduce {
@@ -108,14 +113,18 @@ fn main() -> ExitCode {
             into_book,
             set,
             no_beam,
+            strict,
         } => reproduce(
             &scenarios,
-            scale,
-            out,
-            into_book,
+            Reproduction {
+                scale,
+                out,
+                into_book,
+                beam: !no_beam,
+                strict,
+                dry_run: cli.dry_run,
+            },
             &set,
-            !no_beam,
-            cli.dry_run,
         ),
         Command::Scenarios => {
             print_scenarios();
@@ -132,15 +141,25 @@ fn main() -> ExitCode {
     }
 }
 
-fn reproduce(
-    scenarios: &[String],
+/// How `reproduce` runs, from its flags.
+struct Reproduction {
     scale: Scale,
     out: Option<PathBuf>,
     into_book: bool,
-    set: &[(String, u64)],
     beam: bool,
+    strict: bool,
     dry_run: bool,
-) -> ExitCode {
+}
+
+fn reproduce(scenarios: &[String], how: Reproduction, set: &[Override]) -> ExitCode {
+    let Reproduction {
+        scale,
+        out,
+        into_book,
+        beam,
+        strict,
+        dry_run,
+    } = how;
     let book = lab::workspace().join("book/src/results");
     let out = match (out, into_book) {
         (_, true) => book.clone(),
@@ -158,7 +177,16 @@ fn reproduce(
         return ExitCode::SUCCESS;
     }
     match plan.execute() {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(summary) => {
+            for line in summary.lines() {
+                println!("{line}");
+            }
+            if strict && !summary.missed().is_empty() {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
         Err(error) => {
             eprintln!("workbook: {error}");
             ExitCode::FAILURE
@@ -167,7 +195,7 @@ fn reproduce(
 }
 
 fn print_scenarios() {
-    for scenario in scenario::all() {
+    for scenario in run::all() {
         println!("{}: {}", scenario.name(), scenario.title());
         let width = scenario
             .params()
@@ -176,10 +204,13 @@ fn print_scenarios() {
             .max()
             .unwrap_or(0);
         for p in scenario.params() {
-            let [quick, default, full] = p.at.map(group_digits);
+            let [quick, default, full] =
+                [Scale::Quick, Scale::Default, Scale::Full].map(|s| p.at(s));
             println!(
-                "  {:<width$}  {} (quick {quick}, default {default}, full {full})",
-                p.name, p.about
+                "  {:<width$}  {}; {} (quick {quick}, default {default}, full {full})",
+                p.name,
+                p.about,
+                p.accepts()
             );
         }
     }

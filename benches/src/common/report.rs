@@ -90,30 +90,6 @@ pub fn check_writable(dir: &Path) -> Result<(), String> {
     Ok(())
 }
 
-/// A duration in nanoseconds as a person reads it: `42 ns`, `1.3 µs`, `4.1 ms`, `1.25 s`.
-pub fn human_ns(ns: f64) -> String {
-    if ns < 1e3 {
-        format!("{ns:.0} ns")
-    } else if ns < 1e6 {
-        format!("{:.1} µs", ns / 1e3)
-    } else if ns < 1e9 {
-        format!("{:.1} ms", ns / 1e6)
-    } else {
-        format!("{:.2} s", ns / 1e9)
-    }
-}
-
-/// A round duration for an axis tick: `10 ns`, `1 µs`, `100 ms`, `10 s`.
-pub fn tick_ns(ns: f64) -> String {
-    let (value, unit) = match ns {
-        ns if ns < 1e3 => (ns, "ns"),
-        ns if ns < 1e6 => (ns / 1e3, "µs"),
-        ns if ns < 1e9 => (ns / 1e6, "ms"),
-        ns => (ns / 1e9, "s"),
-    };
-    format!("{} {unit}", (value * 100.0).round() / 100.0)
-}
-
 /// A markdown table from a header row and body rows.
 pub fn markdown_table(header: &[&str], rows: &[Vec<String>]) -> String {
     let mut out = format!("| {} |\n", header.join(" | "));
@@ -127,17 +103,6 @@ pub fn markdown_table(header: &[&str], rows: &[Vec<String>]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn durations_read_naturally() {
-        assert_eq!(human_ns(42.4), "42 ns");
-        assert_eq!(human_ns(1_340.0), "1.3 µs");
-        assert_eq!(human_ns(4_100_000.0), "4.1 ms");
-        assert_eq!(human_ns(1_250_000_000.0), "1.25 s");
-        assert_eq!(tick_ns(10.0), "10 ns");
-        assert_eq!(tick_ns(1e6), "1 ms");
-        assert_eq!(tick_ns(1e10), "10 s");
-    }
 
     #[test]
     fn tables_are_markdown() {

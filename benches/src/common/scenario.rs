@@ -2,19 +2,17 @@
 //!
 //! A scenario declares its parameters, estimates its memory, runs, checks its own invariants and
 //! renders its table and plot. The pipeline around it is the same for all: resolve and check every
-//! input before anything runs, show progress, then write JSON, markdown and SVG whole.
+//! input before anything runs, show progress, then write JSON, markdown and SVG whole. That
+//! pipeline is `crate::run`, above every scenario; this module knows none of them.
 
-use std::path::PathBuf;
 use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::{Map, Value};
 
 use crate::common::beam::Beam;
-use crate::common::machine::{Machine, available_memory_bytes};
 use crate::common::params::{InputError, ParamSpec, Params, Scale};
-use crate::common::report::{self, Report};
-use crate::common::terminal::{WIDTH, fit};
+use crate::common::units::{tenths, times};
 
 /// A reproducible experiment behind one chapter.
 pub trait Scenario: Sync {
@@ -46,9 +44,12 @@ pub trait Scenario: Sync {
     fn validate(&self, _params: &Params) -> Result<(), String> {
         Ok(())
     }
-    /// Names a parameter accepts instead of a number (`--set profile=blog`), in value order: the
-    /// name at index `i` stands for `i`. Empty (the default) for a plain number.
-    fn value_names(&self, _param: &str) -> &'static [&'static str] {
+    /// The figures its results file must hold, for CI (`workbook registry` prints them).
+    fn required(&self) -> &'static [Required] {
+        &[]
+    }
+    /// Its instruction-count gates, for CI (`workbook registry` prints them).
+    fn gates(&self) -> &'static [Gate] {
         &[]
     }
     /// Runs it, and its BEAM side through `beam` if it has one. An `Err` is a broken invariant
@@ -114,246 +115,37 @@ impl Check {
     }
 }
 
-/// A threshold as the prose writes it: `10`, `1,000`, `1.25`.
-pub fn times(value: f64) -> String {
-    if value.fract() == 0.0 && value >= 0.0 {
-        crate::common::params::group_digits(value as u64)
-    } else {
-        format!("{value}")
-    }
+/// A figure a scenario's results file must hold, by dotted path into its JSON. `{a,b}` in a path
+/// stands for each of `a` and `b`: `strategies.{naive,manifold}.delivered` is two figures.
+#[derive(Clone, Copy, Debug, serde::Serialize)]
+#[serde(tag = "must", content = "path", rename_all = "snake_case")]
+pub enum Required {
+    /// A number above zero.
+    Positive(&'static str),
+    /// Exactly zero (a count of violations).
+    Zero(&'static str),
+    /// There, whatever its value (`null` included).
+    Present(&'static str),
+    /// A number above zero when the BEAM side ran (its `beam.otp_release` is there).
+    BeamPositive(&'static str),
 }
 
-/// `105786.64` as `105,786.6`: one decimal, digits grouped as the prose writes them.
-pub fn tenths(value: f64) -> String {
-    if !value.is_finite() || value < 0.0 {
-        return format!("{value:.1}");
-    }
-    let tenths = (value * 10.0).round() as u64;
-    format!(
-        "{}.{}",
-        crate::common::params::group_digits(tenths / 10),
-        tenths % 10
-    )
-}
-
-/// Every scenario, in book order.
-pub fn all() -> Vec<&'static dyn Scenario> {
-    crate::registry::SCENARIOS.to_vec()
-}
-
-/// The names parameter `param` accepts instead of a number, in the first scenario that declares
-/// some ([`Scenario::value_names`]); empty when none does.
-pub fn value_names(param: &str) -> &'static [&'static str] {
-    all()
-        .into_iter()
-        .map(|s| s.value_names(param))
-        .find(|names| !names.is_empty())
-        .unwrap_or(&[])
-}
-
-/// The scenario called `name`.
-pub fn find(name: &str) -> Result<&'static dyn Scenario, InputError> {
-    all().into_iter().find(|s| s.name() == name).ok_or_else(|| {
-        let known: Vec<&str> = all().iter().map(|s| s.name()).collect();
-        InputError(format!(
-            "unknown scenario '{name}' (known: {})",
-            known.join(", ")
-        ))
-    })
-}
-
-/// A reproduction, fully checked before it starts.
-pub struct Plan {
-    runs: Vec<(&'static dyn Scenario, Params)>,
-    scale: Scale,
-    out: PathBuf,
-    /// The folder of the reference run to show each result beside (the book's), if any.
-    reference: Option<PathBuf>,
-    /// Each scenario's BEAM side (off with `--no-beam`).
-    beam: Beam,
-}
-
-impl Plan {
-    /// Resolves names, parameters, memory and the output directory; refuses with one sentence.
-    /// `beam`: run each scenario's BEAM side too.
-    pub fn new(
-        names: &[String],
-        scale: Scale,
-        overrides: &[(String, u64)],
-        out: PathBuf,
-        reference: Option<PathBuf>,
-        beam: bool,
-    ) -> Result<Plan, InputError> {
-        let chosen = if names.is_empty() {
-            all()
-        } else {
-            names
-                .iter()
-                .map(|name| find(name))
-                .collect::<Result<Vec<_>, _>>()?
-        };
-        let mut runs = Vec::new();
-        for scenario in chosen {
-            // An override applies to every chosen scenario that has the parameter; with one
-            // scenario named it must exist there.
-            let relevant: Vec<(String, u64)> = overrides
-                .iter()
-                .filter(|(name, _)| {
-                    names.len() == 1 || scenario.params().iter().any(|p| p.name == name)
-                })
-                .cloned()
-                .collect();
-            let params = Params::resolve(scenario.params(), scale, &relevant)
-                .map_err(|e| InputError(format!("{}: {e}", scenario.name())))?;
-            check_memory(scenario, &params)?;
-            scenario
-                .validate(&params)
-                .map_err(|e| InputError(format!("{}: {e}", scenario.name())))?;
-            runs.push((scenario, params));
-        }
-        report::check_writable(&out).map_err(InputError)?;
-        Ok(Plan {
-            runs,
-            scale,
-            out,
-            reference,
-            beam: Beam::new(beam, scale),
-        })
-    }
-
-    /// Runs every scenario in turn, printing its table and writing its files.
-    pub fn execute(self) -> Result<(), String> {
-        let machine = Machine::this();
-        let on = format!("Reproducing on {}", machine.summary());
-        println!("{}", fit(&on, WIDTH));
-        for (scenario, params) in self.runs {
-            let starting = format!(
-                "▶ {}: {} ({} scale; roughly {} on 2 cores)",
-                scenario.name(),
-                scenario.heading(&params),
-                self.scale,
-                roughly(scenario.rough_seconds(self.scale))
-            );
-            println!("\n{}", fit(&starting, WIDTH));
-            let progress = Progress::new(scenario.name());
-            let outcome = scenario
-                .run(&params, &progress, &self.beam)
-                .map_err(|e| format!("{}: {e}", scenario.name()))?;
-            progress.finish();
-            let report = Report {
-                scenario: scenario.name(),
-                title: scenario.heading(&params),
-                machine: machine.clone(),
-                date: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-                scale: self.scale,
-                parameters: params,
-                figures: outcome.figures,
-                blog: outcome.blog,
-                checks: outcome.checks.clone(),
-            };
-            let written = report::write_results(&self.out, &report, &outcome.table, &outcome.svg)
-                .map_err(|e| {
-                format!(
-                    "{}: could not write results to {}: {e}",
-                    scenario.name(),
-                    self.out.display()
-                )
-            })?;
-            let heading = format!("## {}: {}", scenario.name(), report.title);
-            println!("\n{}\n", fit(&heading, WIDTH));
-            println!("{}", fit(&outcome.table, WIDTH));
-            let reference = self
-                .reference
-                .as_ref()
-                .and_then(|dir| ReferenceRun::read(dir, scenario.name()));
-            if let Some(reference) = &reference {
-                println!(
-                    "{}",
-                    fit(
-                        &format!("(reference: the book's run of {})", reference.when),
-                        WIDTH
-                    )
-                );
-            }
-            for check in &outcome.checks {
-                if outcome.table.contains(&check.bar) {
-                    continue; // the table already states this bar and its figure
-                }
-                let verdict = if check.passed { "reached" } else { "MISSED" };
-                let beside = reference
-                    .as_ref()
-                    .and_then(|r| r.measured(&check.bar))
-                    .map(|m| format!("; reference {m}"))
-                    .unwrap_or_default();
-                let line = format!(
-                    "bar {verdict}: {} (measured {}{beside})",
-                    check.bar, check.measured
-                );
-                println!("{}", fit(&line, WIDTH));
-            }
-            for path in written {
-                println!("wrote {}", path.display());
-            }
-        }
-        Ok(())
-    }
-}
-
-/// `75` as "a minute or two", `20` as "20 s".
-fn roughly(seconds: u32) -> String {
-    match seconds {
-        0..=59 => format!("{seconds} s"),
-        60..=119 => "a minute or two".into(),
-        _ => format!("{} minutes", seconds.div_ceil(60)),
-    }
-}
-
-/// The book's committed run of one scenario, to show a reader's figures beside.
-struct ReferenceRun {
-    /// When and where it ran, in a few words.
-    when: String,
-    checks: Vec<(String, String)>,
-}
-
-impl ReferenceRun {
-    /// The reference results of `scenario` in `dir`, if they are there and readable.
-    fn read(dir: &std::path::Path, scenario: &str) -> Option<ReferenceRun> {
-        let text = std::fs::read_to_string(dir.join(format!("{scenario}.json"))).ok()?;
-        let json: Value = serde_json::from_str(&text).ok()?;
-        let date = json["date"].as_str().unwrap_or("?");
-        let cpu = json["machine"]["cpu"].as_str().unwrap_or("another machine");
-        let checks = json["checks"]
-            .as_array()?
-            .iter()
-            .filter_map(|c| {
-                Some((
-                    c["bar"].as_str()?.to_owned(),
-                    c["measured"].as_str()?.to_owned(),
-                ))
-            })
-            .collect();
-        Some(ReferenceRun {
-            when: format!("{} on {cpu}", date.get(..10).unwrap_or(date)),
-            checks,
-        })
-    }
-
-    /// What the reference run measured for the bar worded `bar`.
-    fn measured(&self, bar: &str) -> Option<&str> {
-        self.checks
-            .iter()
-            .find(|(b, _)| b == bar)
-            .map(|(_, m)| m.as_str())
-    }
-}
-
-fn check_memory(scenario: &dyn Scenario, params: &Params) -> Result<(), InputError> {
-    match available_memory_bytes() {
-        Some(available) => {
-            fits_in_memory(scenario.name(), scenario.memory_bytes(params), available)
-        }
-        None => Ok(()), // no /proc/meminfo: nothing to check against
-    }
+/// An instruction-count gate: a ratio of two gungraun benchmarks that CI holds the code to,
+/// because instruction counts repeat where wall time does not.
+#[derive(Clone, Copy, Debug, serde::Serialize)]
+pub struct Gate {
+    /// The bench target (`cargo bench --bench NAME`).
+    pub bench: &'static str,
+    /// The benchmark counted above the line, as gungraun names it (`function id`).
+    pub numerator: &'static str,
+    /// The benchmark counted below the line.
+    pub denominator: &'static str,
+    /// The ratio must be at least this (`None`: no floor).
+    pub at_least: Option<f64>,
+    /// The ratio must be at most this (`None`: no ceiling).
+    pub at_most: Option<f64>,
+    /// Why, in words, for the failure message.
+    pub why: &'static str,
 }
 
 /// Refuses a run that would need more than four fifths of the free memory (the rest is left to
@@ -379,7 +171,8 @@ pub struct Progress {
 }
 
 impl Progress {
-    fn new(scenario: &str) -> Self {
+    /// The progress of `scenario`: a bar on a terminal, plain lines off one.
+    pub fn new(scenario: &str) -> Self {
         let bar = ProgressBar::new(1);
         bar.set_style(
             ProgressStyle::with_template("{prefix:>12.bold} [{bar:30}] {pos}/{len} {wide_msg}")
@@ -428,7 +221,8 @@ impl Progress {
         self.bar.inc(1);
     }
 
-    fn finish(&self) {
+    /// Clears the bar: the run is over.
+    pub fn finish(&self) {
         self.bar.finish_and_clear();
     }
 }
@@ -438,30 +232,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn ratios_group_their_digits() {
-        assert_eq!(tenths(105_786.64), "105,786.6");
-        assert_eq!(tenths(9.96), "10.0");
-        assert_eq!(tenths(1.25), "1.3");
-    }
-
-    #[test]
     fn a_run_that_does_not_fit_in_memory_is_refused() {
         assert!(fits_in_memory("x", 1 << 30, 2 << 30).is_ok());
         let refused = fits_in_memory("x", 20 << 30, 8 << 30).unwrap_err();
         assert_eq!(
             refused.0,
             "x would need about 20.0 GiB but only 8.0 GiB of memory is free; use a smaller --scale or --set"
-        );
-    }
-
-    #[test]
-    fn unknown_scenarios_are_named_in_the_refusal() {
-        let error = find("fanuot").err().unwrap();
-        assert!(
-            error
-                .0
-                .starts_with("unknown scenario 'fanuot' (known: send-cost"),
-            "{error}"
         );
     }
 }

@@ -16,22 +16,21 @@ use cluster::Transport;
 use serde_json::{Map, Value, json};
 
 use crate::common::beam::{self, Beam, BeamRun};
-use crate::common::params::{ParamSpec, Params, Scale, group_digits};
+use crate::common::blog;
+use crate::common::links::{self, Links};
+use crate::common::params::{ParamSpec, Params, Scale};
 use crate::common::plot_lines::{Axis, LineChart, Series, line_charts};
-use crate::common::report::{human_ns, markdown_table, tick_ns};
+use crate::common::report::markdown_table;
 use crate::common::scenario::{Check, Outcome, Progress, Scenario};
 use crate::common::stats::{mean, percentile};
 use crate::fanout::measure::{Measured, Setup, measure_over};
-use crate::send_cost::{TRANSPORT_PARAM, transport_value_names, transports};
 
+use crate::common::units::{bytes_tick, count, group_digits, human_ns, tick_ns};
 use fanout_kit::naive::Naive;
 use solution_fanout::manifold::{Manifold, PackOnce};
 use solution_fanout::offload::Offload;
 use solution_fanout::relay::Relay;
 
-/// The blog: a send costs 30–70 µs; a publish to 30,000 sessions 0.9–2.1 s.
-const BLOG_PER_SEND_US: [f64; 2] = [30.0, 70.0];
-const BLOG_PUBLISH_30K_S: [f64; 2] = [0.9, 2.1];
 /// Manifold's README: a send costs about 70 µs under load; packets between nodes halved.
 const README_SEND_US: f64 = 70.0;
 const README_PACKETS_AFTER: f64 = 0.5;
@@ -43,49 +42,49 @@ const SWEEP: [usize; 7] = [25, 100, 1_000, 3_000, 10_000, 30_000, 100_000];
 pub struct FanoutScenario;
 
 const PARAMS: &[ParamSpec] = &[
-    ParamSpec {
-        name: "members",
-        about: "member sessions of the guild (the blog's had 30,000)",
-        min: 1,
-        max: 1_000_000,
-        at: [3_000, 30_000, 100_000],
-    },
-    ParamSpec {
-        name: "session_nodes",
-        about: "nodes the sessions run on (the guild has a node of its own)",
-        min: 1,
-        max: 16,
-        at: [4, 4, 4],
-    },
-    ParamSpec {
-        name: "threads",
-        about: "threads per node (Manifold runs one worker per thread)",
-        min: 1,
-        max: 16,
-        at: [2, 2, 2],
-    },
-    ParamSpec {
-        name: "publishes",
-        about: "timed publishes per strategy, one at a time",
-        min: 1,
-        max: 100_000,
-        at: [20, 200, 200],
-    },
-    ParamSpec {
-        name: "sweep_max",
-        about: "largest member count of the sweep (25, 100, 1,000, 3,000, 10,000, 30,000, 100,000)",
-        min: 25,
-        max: 1_000_000,
-        at: [3_000, 30_000, 100_000],
-    },
-    ParamSpec {
-        name: "sweep_publishes",
-        about: "timed publishes per strategy at each point of the sweep",
-        min: 1,
-        max: 10_000,
-        at: [5, 20, 20],
-    },
-    TRANSPORT_PARAM,
+    ParamSpec::count(
+        "members",
+        "member sessions of the guild (the blog's had 30,000)",
+        1,
+        1_000_000,
+        [3_000, 30_000, 100_000],
+    ),
+    ParamSpec::count(
+        "session_nodes",
+        "nodes the sessions run on (the guild has a node of its own)",
+        1,
+        16,
+        [4, 4, 4],
+    ),
+    ParamSpec::count(
+        "threads",
+        "threads per node (Manifold runs one worker per thread)",
+        1,
+        16,
+        [2, 2, 2],
+    ),
+    ParamSpec::count(
+        "publishes",
+        "timed publishes per strategy, one at a time",
+        1,
+        100_000,
+        [20, 200, 200],
+    ),
+    ParamSpec::count(
+        "sweep_max",
+        "largest member count of the sweep (25, 100, 1,000, 3,000, 10,000, 30,000, 100,000)",
+        25,
+        1_000_000,
+        [3_000, 30_000, 100_000],
+    ),
+    ParamSpec::count(
+        "sweep_publishes",
+        "timed publishes per strategy at each point of the sweep",
+        1,
+        10_000,
+        [5, 20, 20],
+    ),
+    links::PARAM,
 ];
 
 /// With `transport=both`, the second transport (TCP) runs only these strategies, at the headline
@@ -175,10 +174,6 @@ impl Scenario for FanoutScenario {
         PARAMS
     }
 
-    fn value_names(&self, param: &str) -> &'static [&'static str] {
-        transport_value_names(param)
-    }
-
     fn memory_bytes(&self, params: &Params) -> u64 {
         // One cluster at a time: its members (a task and a mailbox each, ~4 KiB generously), the
         // per-member counters, and the runtimes.
@@ -201,7 +196,12 @@ impl Scenario for FanoutScenario {
         // The first transport runs every strategy and the sweep; a second (TCP, with `both`) the
         // strategies of `SECOND_STRATEGIES` at the headline size, with fewer publishes.
         let mut plan = Vec::new();
-        for (i, &transport) in transports(params).iter().enumerate() {
+        for (i, &transport) in params
+            .choice::<Links>("transport")
+            .transports()
+            .iter()
+            .enumerate()
+        {
             for strategy in &STRATEGIES {
                 if i == 0 {
                     plan.push((strategy, transport, publishes, sweep.as_slice()));
@@ -260,8 +260,8 @@ impl Scenario for FanoutScenario {
         let table = table(&runs, &checks, setup, publishes, beam.as_ref());
         let svg = plot(&runs, beam.as_ref())?;
         let blog = json!({
-            "per_send_us": BLOG_PER_SEND_US,
-            "publish_30k_s": BLOG_PUBLISH_30K_S,
+            "per_send_us": blog::PER_SEND_US,
+            "publish_30k_s": blog::PUBLISH_S,
             "manifold_readme_send_us": README_SEND_US,
             "manifold_readme_packets_between_nodes_after": README_PACKETS_AFTER,
         });
@@ -506,7 +506,7 @@ fn figures(runs: &[Run]) -> Map<String, Value> {
         }
         ratios.insert(
             format!("blog_publish_low_over_naive{sfx}"),
-            json!(BLOG_PUBLISH_30K_S[0] * 1e9 / publish(naive)),
+            json!(blog::PUBLISH_S[0] * 1e9 / publish(naive)),
         );
     }
     let sweep: Map<String, Value> = runs
@@ -628,7 +628,10 @@ fn table(
     let blog = |key: &str| match key {
         "naive" => format!(
             "{}–{} s in the guild at 30,000 sessions ({}–{} µs per send)",
-            BLOG_PUBLISH_30K_S[0], BLOG_PUBLISH_30K_S[1], BLOG_PER_SEND_US[0], BLOG_PER_SEND_US[1]
+            blog::PUBLISH_S[0],
+            blog::PUBLISH_S[1],
+            blog::PER_SEND_US[0],
+            blog::PER_SEND_US[1]
         ),
         "manifold" => "packets between nodes halved (Manifold's README)".to_owned(),
         _ => "—".to_owned(),
@@ -776,19 +779,6 @@ fn transport_note(runs: &[Run], publishes: usize) -> String {
     )
 }
 
-fn count(members: f64) -> String {
-    group_digits(members.round() as u64)
-}
-
-/// A round number of bytes under a tick: `1 kB`, `100 kB`, `2 MB`.
-fn bytes_tick(bytes: f64) -> String {
-    match bytes {
-        b if b >= 1e6 => format!("{} MB", b / 1e6),
-        b if b >= 1e3 => format!("{} kB", b / 1e3),
-        b => format!("{b} B"),
-    }
-}
-
 /// The BEAM's medians in the guild at its member count, one marked point per strategy it ran,
 /// named as the table names the strategy.
 fn beam_points(beam: Option<&BeamRun>) -> Vec<Series> {
@@ -824,10 +814,10 @@ fn plot(runs: &[Run], beam: Option<&BeamRun>) -> Result<String, String> {
         .map(|run| run.sweep.iter().map(|p| p.0 as f64).collect())
         .unwrap_or_default();
     times.push(Series::line(
-        format!("BEAM, from the blog ({} µs per send)", BLOG_PER_SEND_US[0]),
+        format!("BEAM, from the blog ({} µs per send)", blog::PER_SEND_US[0]),
         members
             .iter()
-            .map(|&n| (n, n * BLOG_PER_SEND_US[0] * 1e3))
+            .map(|&n| (n, n * blog::PER_SEND_US[0] * 1e3))
             .collect(),
     ));
     times.extend(beam_points(beam));
@@ -854,18 +844,19 @@ fn plot(runs: &[Run], beam: Option<&BeamRun>) -> Result<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::common::params::overrides;
 
     #[test]
     fn a_tiny_run_produces_every_required_key() {
         let params = Params::resolve(
             PARAMS,
             crate::common::params::Scale::Quick,
-            &[
-                ("members".into(), 200),
-                ("publishes".into(), 3),
-                ("sweep_max".into(), 100),
-                ("sweep_publishes".into(), 2),
-            ],
+            &overrides(&[
+                ("members", "200"),
+                ("publishes", "3"),
+                ("sweep_max", "100"),
+                ("sweep_publishes", "2"),
+            ]),
         )
         .unwrap();
         let outcome = FanoutScenario
@@ -919,13 +910,13 @@ mod tests {
         let params = Params::resolve(
             PARAMS,
             crate::common::params::Scale::Quick,
-            &[
-                ("members".into(), 100),
-                ("publishes".into(), 2),
-                ("sweep_max".into(), 25),
-                ("sweep_publishes".into(), 1),
-                ("transport".into(), 2),
-            ],
+            &overrides(&[
+                ("members", "100"),
+                ("publishes", "2"),
+                ("sweep_max", "25"),
+                ("sweep_publishes", "1"),
+                ("transport", "tcp"),
+            ]),
         )
         .unwrap();
         let outcome = FanoutScenario

@@ -29,6 +29,7 @@ use serde_json::{Map, Value, json};
 use solution_fanout::manifold::Manifold;
 use solution_ring::FastGlobal;
 
+use crate::common::params::Choice;
 use crate::common::stats::{median, nanos};
 use crate::fanout::measure::{Setup, measure};
 use crate::send_cost::rigs::{ClusterSend, SendRig};
@@ -214,16 +215,16 @@ pub fn beam(dir: &Path) -> Result<Profile, String> {
 }
 
 /// The profiles `choice` asks for (0 = every one that has figures), and the ones left out, why.
-pub fn chosen(choice: u64) -> Result<(Vec<Profile>, Map<String, Value>), String> {
+pub fn chosen(choice: Profiles) -> Result<(Vec<Profile>, Map<String, Value>), String> {
     let dir = crate::common::lab::workspace().join("book/src/results");
     let mut left_out = Map::new();
     let profiles = match choice {
-        1 => vec![blog()],
-        2 => vec![rust(&dir)],
-        3 => vec![beam(&dir).map_err(|why| {
+        Profiles::Blog => vec![blog()],
+        Profiles::Rust => vec![rust(&dir)],
+        Profiles::Beam => vec![beam(&dir).map_err(|why| {
             format!("the beam profile needs the BEAM's figures in the committed results: {why}")
         })?],
-        _ => {
+        Profiles::All => {
             let mut all = vec![blog(), rust(&dir)];
             match beam(&dir) {
                 Ok(beam) => all.push(beam),
@@ -240,6 +241,33 @@ pub fn chosen(choice: u64) -> Result<(Vec<Profile>, Map<String, Value>), String>
         Scaled::check(&profile.costs).map_err(|e| format!("{} profile: {e}", profile.name))?;
     }
     Ok((profiles, left_out))
+}
+
+/// What `--set profile=` chooses: every profile, or one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Profiles {
+    /// The blog's, this machine's, and the BEAM's where its figures are there.
+    All,
+    /// The post's figures.
+    Blog,
+    /// This machine's Rust figures.
+    Rust,
+    /// The BEAM's figures measured on this machine.
+    Beam,
+}
+
+impl Choice for Profiles {
+    const NAMES: &'static [&'static str] = &["all", "blog", "rust", "beam"];
+
+    fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "all" => Some(Profiles::All),
+            "blog" => Some(Profiles::Blog),
+            "rust" => Some(Profiles::Rust),
+            "beam" => Some(Profiles::Beam),
+            _ => None,
+        }
+    }
 }
 
 /// Measures the rust profile here and now (a few seconds), when committed results are missing.

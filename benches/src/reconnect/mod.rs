@@ -33,7 +33,7 @@ use serde_json::{Map, Value, json};
 use crate::common::beam::Beam;
 use crate::common::params::{ParamSpec, Params};
 use crate::common::scenario::{Check, Outcome, Progress, Scenario};
-use crate::reconnect::costs::{Profile, Scaled};
+use crate::reconnect::costs::{Profile, Profiles, Scaled};
 use crate::reconnect::model::{Config, Run, Strategy, simulate};
 use crate::reconnect::population::Population;
 
@@ -43,45 +43,40 @@ pub struct Reconnect;
 /// The fewest simulated sessions a run takes.
 const MIN_SESSIONS: u64 = 200;
 
-/// What `--set profile=` accepts, in value order: `all` is 0.
-const PROFILE_NAMES: [&str; 4] = ["all", "blog", "rust", "beam"];
-
 const PARAMS: [ParamSpec; 5] = [
-    ParamSpec {
-        name: "profile",
-        about: "cost profiles to run: all (0), blog (1), rust (2) or beam (3)",
-        min: 0,
-        max: 3,
-        at: [0, 0, 0],
-    },
-    ParamSpec {
-        name: "sessions",
-        about: "simulated sessions (each stands for restarting × 500,000 ÷ sessions real ones)",
-        min: MIN_SESSIONS,
-        max: 1_000_000,
-        at: [2_000, 10_000, 50_000],
-    },
-    ParamSpec {
-        name: "restarting",
-        about: "session nodes (of 10, 500,000 sessions each) that restart at once",
-        min: 1,
-        max: 10,
-        at: [10, 10, 10],
-    },
-    ParamSpec {
-        name: "limit",
-        about: "real calls in flight per (session node, registry) the semaphore allows",
-        min: 1,
-        max: 100_000_000,
-        at: [5_000, 5_000, 5_000],
-    },
-    ParamSpec {
-        name: "seconds",
-        about: "virtual seconds to simulate",
-        min: 20,
-        max: 3_600,
-        at: [120, 120, 120],
-    },
+    ParamSpec::choice::<Profiles>(
+        "profile",
+        "cost profiles to run: all, blog, rust or beam",
+        ["all", "all", "all"],
+    ),
+    ParamSpec::count(
+        "sessions",
+        "simulated sessions (each stands for restarting × 500,000 ÷ sessions real ones)",
+        MIN_SESSIONS,
+        1_000_000,
+        [2_000, 10_000, 50_000],
+    ),
+    ParamSpec::count(
+        "restarting",
+        "session nodes (of 10, 500,000 sessions each) that restart at once",
+        1,
+        10,
+        [10, 10, 10],
+    ),
+    ParamSpec::count(
+        "limit",
+        "real calls in flight per (session node, registry) the semaphore allows",
+        1,
+        100_000_000,
+        [5_000, 5_000, 5_000],
+    ),
+    ParamSpec::count(
+        "seconds",
+        "virtual seconds to simulate",
+        20,
+        3_600,
+        [120, 120, 120],
+    ),
 ];
 
 /// How often queues are sampled, and how many samples make one point of the timeline.
@@ -98,15 +93,8 @@ impl Scenario for Reconnect {
     fn params(&self) -> &'static [ParamSpec] {
         &PARAMS
     }
-    fn value_names(&self, param: &str) -> &'static [&'static str] {
-        if param == "profile" {
-            &PROFILE_NAMES
-        } else {
-            &[]
-        }
-    }
     fn validate(&self, params: &Params) -> Result<(), String> {
-        if params.get("profile") == 3 {
+        if params.choice::<Profiles>("profile") == Profiles::Beam {
             let dir = crate::common::lab::workspace().join("book/src/results");
             costs::beam(&dir).map_err(|why| format!("no beam profile here: {why}"))?;
         }
@@ -128,7 +116,7 @@ impl Scenario for Reconnect {
             stampede.arrival_window,
             stampede.seed,
         ));
-        let (profiles, left_out) = costs::chosen(params.get("profile"))?;
+        let (profiles, left_out) = costs::chosen(params.choice("profile"))?;
         let config = |population: &Population, costs, strategy| Config {
             strategy,
             costs: Scaled::new(costs, population.scale),
@@ -222,19 +210,7 @@ impl Scenario for Reconnect {
             table += &report::one_node_table(&one_node_runs, small);
         }
         let svg = report::plot(profiles[0].name, &by_profile[0])?;
-        let blog = json!({
-            "users": 5_000_000,
-            "sessions_per_session_node": 500_000,
-            "guilds_per_user": 5,
-            "registries": 10,
-            "ring_process_lookups_one_node_s": 30,
-            "fastglobal_lookups_one_node_s": 0.75,
-            "request_reply_us": 12,
-            "fastglobal_lookup_us": 0.3,
-            "send_us": [30, 70],
-            "largest_guild_members": 30_000,
-            "call_timeout_s": 5,
-        });
+        let blog = crate::common::blog::reconnect();
         Ok(Outcome {
             figures,
             blog,
@@ -362,8 +338,9 @@ mod tests {
     #[test]
     fn profiles_are_named_and_bounded() {
         let params = Params::resolve(&PARAMS, Scale::Default, &[]).unwrap();
-        assert_eq!(params.get("profile"), 0);
-        assert_eq!(Reconnect.value_names("profile")[1], "blog");
-        assert!(Reconnect.value_names("sessions").is_empty());
+        assert_eq!(params.choice::<Profiles>("profile"), Profiles::All);
+        let blog = crate::common::params::overrides(&[("profile", "Blog")]);
+        let params = Params::resolve(&PARAMS, Scale::Default, &blog).unwrap();
+        assert_eq!(params.choice::<Profiles>("profile"), Profiles::Blog);
     }
 }

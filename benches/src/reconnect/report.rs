@@ -3,9 +3,9 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::common::params::group_digits;
 use crate::common::plot_lines::{Axis, line_charts, log_counts, timeline, timelines};
-use crate::common::report::{human_ns, markdown_table};
+use crate::common::report::markdown_table;
+use crate::common::units::{group_digits, human_ns};
 use crate::reconnect::costs::Profile;
 use crate::reconnect::model::{Config, Run, Strategy};
 use crate::reconnect::population::{

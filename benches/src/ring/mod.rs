@@ -25,69 +25,59 @@ pub mod warmup;
 
 use ring_kit::Ring;
 use ring_kit::storm::{Storm, StormRun};
-use serde_json::{Map, json};
 
 use crate::common::beam::Beam;
-use crate::common::params::{ParamSpec, Params, Scale, group_digits};
+use crate::common::params::{ParamSpec, Params, Scale};
 use crate::common::scenario::{Outcome, Progress, Scenario};
-
-/// The blog's storm: total time for 2.5 M lookups, and per lookup.
-const BLOG_TOTAL_S: [(&str, f64); 3] = [("actor", 30.0), ("ets", 17.5), ("fastglobal", 0.75)];
-const BLOG_PER_LOOKUP_US: [(&str, f64); 3] = [("actor", 12.0), ("ets", 7.0), ("fastglobal", 0.3)];
+use crate::common::units::group_digits;
 
 /// The `ring` scenario.
 pub struct RingStorm;
 
 const PARAMS: &[ParamSpec] = &[
-    ParamSpec {
-        name: "sessions",
-        about: "sessions reconnecting in the storm (the blog: 500,000)",
-        min: 1,
-        max: 10_000_000,
-        at: [20_000, 500_000, 1_000_000],
-    },
-    ParamSpec {
-        name: "guilds",
-        about: "guilds per session, one lookup each (the blog: 5)",
-        min: 1,
-        max: 100,
-        at: [5, 5, 5],
-    },
-    ParamSpec {
-        name: "nodes",
-        about: "nodes on the ring",
-        min: 1,
-        max: 1_000,
-        at: [10, 10, 10],
-    },
-    ParamSpec {
-        name: "replicas",
-        about: "points per node on the ring (ex_hash_ring's default: 512)",
-        min: 1,
-        max: 10_000,
-        at: [512, 512, 512],
-    },
-    ParamSpec {
-        name: "callers",
-        about: "session tasks calling the ring process at once (actor; the storm: every session)",
-        min: 1,
-        max: 10_000_000,
-        at: [20_000, 500_000, 1_000_000],
-    },
-    ParamSpec {
-        name: "sweep_sessions",
-        about: "sessions per point of the reader-threads sweep",
-        min: 1,
-        max: 10_000_000,
-        at: [4_000, 40_000, 200_000],
-    },
-    ParamSpec {
-        name: "updates",
-        about: "rings built and published while readers run, per updatable strategy",
-        min: 1,
-        max: 10_000,
-        at: [5, 21, 51],
-    },
+    ParamSpec::count(
+        "sessions",
+        "sessions reconnecting in the storm (the blog: 500,000)",
+        1,
+        10_000_000,
+        [20_000, 500_000, 1_000_000],
+    ),
+    ParamSpec::count(
+        "guilds",
+        "guilds per session, one lookup each (the blog: 5)",
+        1,
+        100,
+        [5, 5, 5],
+    ),
+    ParamSpec::count("nodes", "nodes on the ring", 1, 1_000, [10, 10, 10]),
+    ParamSpec::count(
+        "replicas",
+        "points per node on the ring (ex_hash_ring's default: 512)",
+        1,
+        10_000,
+        [512, 512, 512],
+    ),
+    ParamSpec::count(
+        "callers",
+        "session tasks calling the ring process at once (actor; the storm: every session)",
+        1,
+        10_000_000,
+        [20_000, 500_000, 1_000_000],
+    ),
+    ParamSpec::count(
+        "sweep_sessions",
+        "sessions per point of the reader-threads sweep",
+        1,
+        10_000_000,
+        [4_000, 40_000, 200_000],
+    ),
+    ParamSpec::count(
+        "updates",
+        "rings built and published while readers run, per updatable strategy",
+        1,
+        10_000,
+        [5, 21, 51],
+    ),
 ];
 
 /// Strategies by key, in table order, with their display name and BEAM counterpart.
@@ -259,10 +249,7 @@ impl Scenario for RingStorm {
         }
         let table = report::table(&measured, &over_raw, &setup, beam.as_ref());
         let svg = report::plot(&measured, &setup, beam.as_ref())?;
-        let blog = json!({
-            "total_s": BLOG_TOTAL_S.iter().map(|(k, v)| ((*k).to_owned(), json!(v))).collect::<Map<_, _>>(),
-            "per_lookup_us": BLOG_PER_LOOKUP_US.iter().map(|(k, v)| ((*k).to_owned(), json!(v))).collect::<Map<_, _>>(),
-        });
+        let blog = crate::common::blog::ring();
         Ok(Outcome {
             figures,
             blog,
@@ -297,6 +284,7 @@ fn caller_counts(sessions: usize) -> Vec<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::common::params::overrides;
 
     #[test]
     fn sweeps_cover_one_thread_to_twice_the_cores() {
@@ -314,13 +302,13 @@ mod tests {
 
     #[test]
     fn a_tiny_run_produces_every_required_key() {
-        let overrides = [
-            ("sessions".to_owned(), 300),
-            ("sweep_sessions".to_owned(), 100),
-            ("callers".to_owned(), 8),
-            ("updates".to_owned(), 2),
-            ("replicas".to_owned(), 32),
-        ];
+        let overrides = overrides(&[
+            ("sessions", "300"),
+            ("sweep_sessions", "100"),
+            ("callers", "8"),
+            ("updates", "2"),
+            ("replicas", "32"),
+        ]);
         let params = Params::resolve(PARAMS, crate::common::params::Scale::Quick, &overrides)
             .expect("valid");
         let outcome = RingStorm
@@ -343,8 +331,11 @@ mod tests {
                 );
             }
         }
-        assert_eq!(outcome.blog["total_s"]["ets"], json!(17.5));
-        assert_eq!(outcome.blog["per_lookup_us"]["fastglobal"], json!(0.3));
+        assert_eq!(outcome.blog["total_s"]["ets"], serde_json::json!(17.5));
+        assert_eq!(
+            outcome.blog["per_lookup_us"]["fastglobal"],
+            serde_json::json!(0.3)
+        );
         assert_eq!(outcome.checks.len(), 6);
         assert!(outcome.svg.starts_with("<svg") && outcome.svg.matches("<svg").count() == 3);
     }

@@ -8,14 +8,15 @@ use serde_json::{Map, Value, json};
 
 use ring_kit::Ring;
 
-use super::{BLOG_TOTAL_S, Measured, STRATEGIES, Setup, bars};
+use super::{Measured, STRATEGIES, Setup, bars};
 use crate::common::beam::{self, BeamRun};
-use crate::common::params::group_digits;
+use crate::common::blog::RING_TOTAL_S;
 use crate::common::plot::{Bar, Panel, bar_panels, stack};
-use crate::common::plot_lines::{Axis, LineChart, Series, count, line_charts};
-use crate::common::report::{human_ns, markdown_table, tick_ns};
+use crate::common::plot_lines::{Axis, LineChart, Series, line_charts};
+use crate::common::report::markdown_table;
 use crate::common::scenario::Check;
 use crate::common::stats::nanos;
+use crate::common::units::{count, group_digits, human_ns, tick_ns};
 
 fn find<'a>(measured: &'a [Measured], key: &str) -> &'a Measured {
     measured
@@ -446,7 +447,7 @@ pub(super) fn plot(
         .map(|m| Bar::measured(plain_name(m.key), nanos(m.prehashed.elapsed)))
         .collect();
     bars.extend(beam_storm_bars(beam));
-    for (key, seconds) in BLOG_TOTAL_S {
+    for (key, seconds) in RING_TOTAL_S {
         // The blog's keys: a Rust strategy's, or (ETS) the BEAM's way beside one.
         let beside = BEAM_STORMS
             .iter()

@@ -19,10 +19,11 @@ use solution_semaphore::Guarded;
 use solution_semaphore::Semaphore;
 
 use crate::common::beam::{self, Beam, BeamRun};
-use crate::common::params::{ParamSpec, Params, group_digits};
-use crate::common::plot_lines::{Axis, Band, count, line_charts, log_counts, timeline, timelines};
-use crate::common::report::{human_ns, markdown_table};
+use crate::common::params::{ParamSpec, Params};
+use crate::common::plot_lines::{Axis, Band, line_charts, log_counts, timeline, timelines};
+use crate::common::report::markdown_table;
 use crate::common::scenario::{Check, Outcome, Progress, Scenario};
+use crate::common::units::{count, group_digits, human_ns};
 use crate::semaphore::bars;
 use crate::semaphore::rigs::{ProcessSemaphore, gate_cycles, gates, per_op_ns};
 
@@ -32,42 +33,42 @@ pub struct Stampede;
 pub struct Outage;
 
 const SIZE: [ParamSpec; 4] = [
-    ParamSpec {
-        name: "sessions",
-        about: "sessions that connect",
-        min: 1,
-        max: 10_000_000,
-        at: [20_000, 100_000, 5_000_000],
-    },
-    ParamSpec {
-        name: "registries",
-        about: "guild registries (1 ms of work a call each)",
-        min: 1,
-        max: 1_000,
-        at: [2, 10, 500],
-    },
-    ParamSpec {
-        name: "limit",
-        about: "calls in flight per (session node, registry) for the semaphore",
-        min: 1,
-        max: 100_000,
-        at: [25, 25, 25],
-    },
-    ParamSpec {
-        name: "seconds",
-        about: "virtual seconds to simulate",
-        min: 20,
-        max: 3_600,
-        at: [120, 120, 120],
-    },
+    ParamSpec::count(
+        "sessions",
+        "sessions that connect",
+        1,
+        10_000_000,
+        [20_000, 100_000, 5_000_000],
+    ),
+    ParamSpec::count(
+        "registries",
+        "guild registries (1 ms of work a call each)",
+        1,
+        1_000,
+        [2, 10, 500],
+    ),
+    ParamSpec::count(
+        "limit",
+        "calls in flight per (session node, registry) for the semaphore",
+        1,
+        100_000,
+        [25, 25, 25],
+    ),
+    ParamSpec::count(
+        "seconds",
+        "virtual seconds to simulate",
+        20,
+        3_600,
+        [120, 120, 120],
+    ),
 ];
-const GATE_OPS: ParamSpec = ParamSpec {
-    name: "gate_ops",
-    about: "enter-and-leave cycles per thread when timing the gates",
-    min: 1_000,
-    max: 100_000_000,
-    at: [200_000, 2_000_000, 10_000_000],
-};
+const GATE_OPS: ParamSpec = ParamSpec::count(
+    "gate_ops",
+    "enter-and-leave cycles per thread when timing the gates",
+    1_000,
+    100_000_000,
+    [200_000, 2_000_000, 10_000_000],
+);
 const STAMPEDE_PARAMS: [ParamSpec; 5] = [SIZE[0], SIZE[1], SIZE[2], SIZE[3], GATE_OPS];
 
 impl Scenario for Stampede {
@@ -203,13 +204,7 @@ fn outcome(config: &Config, naive: &Run, guarded: &Run, what: &str) -> Result<Ou
     let checks = checks(config, naive, guarded, what);
     let table = table(config, naive, guarded);
     let svg = plot(config, naive, guarded, what)?;
-    let blog = json!({
-        "sessions": 5_000_000,
-        "registries": 10,
-        "call_timeout_s": 5,
-        "naive": "requests pile up, mailboxes balloon, the VM runs out of memory: cascading outages",
-        "semaphore": "a later presence-service crash: sessions did not budge, presences rebuilt within minutes",
-    });
+    let blog = crate::common::blog::stampede();
     Ok(Outcome {
         figures,
         blog,

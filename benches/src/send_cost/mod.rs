@@ -15,74 +15,42 @@ use cluster::Transport;
 use serde_json::{Map, Value, json};
 
 use crate::common::beam::{self, Beam, BeamRun};
-use crate::common::params::{ParamSpec, Params, Scale, group_digits};
+use crate::common::blog;
+use crate::common::links::{self, Links};
+use crate::common::params::{ParamSpec, Params, Scale};
 use crate::common::plot::{Bar, Panel, bar_panels};
-use crate::common::report::{human_ns, markdown_table, tick_ns};
+use crate::common::report::markdown_table;
 use crate::common::scenario::{Check, Outcome, Progress, Scenario};
 use crate::common::stats::{median, nanos};
+use crate::common::units::{group_digits, human_ns, tick_ns};
 use crate::send_cost::rigs::{OneByOne, rigs_over};
-
-/// The blog's figures: a send costs 30–70 µs; a publish to 30,000 sessions 0.9–2.1 s.
-const BLOG_PER_SEND_US: [f64; 2] = [30.0, 70.0];
-const BLOG_PUBLISH_30K_S: [f64; 2] = [0.9, 2.1];
 
 /// The `send-cost` scenario.
 pub struct SendCost;
 
-/// What `--set transport=` accepts, in value order: `both` is 0. Shared with `fanout`.
-pub const TRANSPORT_NAMES: [&str; 3] = ["both", "memory", "tcp"];
-
-/// The `transport` parameter: which transports a cluster's links are measured over. Shared with
-/// `fanout`.
-pub const TRANSPORT_PARAM: ParamSpec = ParamSpec {
-    name: "transport",
-    about: "the cluster's links: both (0), memory (1) or loopback tcp (2)",
-    min: 0,
-    max: 2,
-    at: [0, 0, 0],
-};
-
-/// The transports the `transport` parameter's value stands for, memory first.
-pub fn transports(params: &Params) -> Vec<Transport> {
-    match params.get("transport") {
-        1 => vec![Transport::Memory],
-        2 => vec![Transport::Tcp],
-        _ => Transport::ALL.to_vec(),
-    }
-}
-
-/// [`Scenario::value_names`] for a scenario with the `transport` parameter.
-pub fn transport_value_names(param: &str) -> &'static [&'static str] {
-    if param == TRANSPORT_PARAM.name {
-        &TRANSPORT_NAMES
-    } else {
-        &[]
-    }
-}
-
 const PARAMS: &[ParamSpec] = &[
-    ParamSpec {
-        name: "sends",
-        about: "messages per timed batch, for each channel",
-        min: 1,
-        max: 10_000_000,
-        at: [20_000, 200_000, 1_000_000],
-    },
-    ParamSpec {
-        name: "rounds",
-        about: "timed batches (and publishes) per measurement; the median is reported",
-        min: 1,
-        max: 1_000,
-        at: [3, 11, 31],
-    },
-    ParamSpec {
-        name: "members",
-        about: "processes the one-by-one publish sends to (the blog's guild had 30,000)",
-        min: 1,
-        max: 10_000_000,
-        at: [30_000, 30_000, 30_000],
-    },
-    TRANSPORT_PARAM,
+    ParamSpec::count(
+        "sends",
+        "messages per timed batch, for each channel",
+        1,
+        10_000_000,
+        [20_000, 200_000, 1_000_000],
+    ),
+    ParamSpec::count(
+        "rounds",
+        "timed batches (and publishes) per measurement; the median is reported",
+        1,
+        1_000,
+        [3, 11, 31],
+    ),
+    ParamSpec::count(
+        "members",
+        "processes the one-by-one publish sends to (the blog's guild had 30,000)",
+        1,
+        10_000_000,
+        [30_000, 30_000, 30_000],
+    ),
+    links::PARAM,
 ];
 
 /// Display names of the rigs, by key, in table order.
@@ -150,10 +118,6 @@ impl Scenario for SendCost {
         PARAMS
     }
 
-    fn value_names(&self, param: &str) -> &'static [&'static str] {
-        transport_value_names(param)
-    }
-
     fn memory_bytes(&self, params: &Params) -> u64 {
         // Three guilds' members (a task and a mailbox each, ~4 KiB generously), a batch of queued
         // events per channel, and the runtimes.
@@ -166,7 +130,7 @@ impl Scenario for SendCost {
             params.count("rounds"),
             params.count("members"),
         );
-        let transports = transports(params);
+        let transports = params.choice::<Links>("transport").transports();
         // The channels and the same-node send, then one remote rig and one publish per transport.
         let rigs = rigs_over(&transports).map_err(|e| format!("could not start a runtime: {e}"))?;
         progress.steps(rigs.len() as u64 + 1 + transports.len() as u64 + beam.steps());
@@ -224,7 +188,7 @@ impl Scenario for SendCost {
         }
         let table = table(&per_send, &publishes, rounds, members, beam.as_ref());
         let svg = plot(&per_send, &publishes, members, beam.as_ref())?;
-        let blog = json!({ "per_send_us": BLOG_PER_SEND_US, "publish_30k_s": BLOG_PUBLISH_30K_S });
+        let blog = blog::sends();
         let checks = transports
             .iter()
             .map(|&transport| {
@@ -298,17 +262,17 @@ fn figures(per_send: &[(&str, Spread)], publishes: &Publishes<'_>) -> Map<String
             ratios.insert(format!("{name}_over_local_send"), json!(ns / local));
             ratios.insert(
                 format!("blog_send_low_over_{remote}"),
-                json!(BLOG_PER_SEND_US[0] * 1e3 / ns),
+                json!(blog::PER_SEND_US[0] * 1e3 / ns),
             );
         }
     }
     ratios.insert(
         "blog_send_low_over_cluster_local".into(),
-        json!(BLOG_PER_SEND_US[0] * 1e3 / local),
+        json!(blog::PER_SEND_US[0] * 1e3 / local),
     );
     ratios.insert(
         "blog_publish_low_over_cluster_local".into(),
-        json!(BLOG_PUBLISH_30K_S[0] * 1e9 / local_publish),
+        json!(blog::PUBLISH_S[0] * 1e9 / local_publish),
     );
     let mut figures = Map::new();
     figures.insert("per_send_ns".into(), pick(|s| s.median));
@@ -344,11 +308,14 @@ fn table(
     let mut beam_cells = Vec::new();
     let blog_send = format!(
         "{}–{} µs (`send/2` in a busy guild)",
-        BLOG_PER_SEND_US[0], BLOG_PER_SEND_US[1]
+        blog::PER_SEND_US[0],
+        blog::PER_SEND_US[1]
     );
     let blog_publish = format!(
-        "{}–{} s (30,000 sessions)",
-        BLOG_PUBLISH_30K_S[0], BLOG_PUBLISH_30K_S[1]
+        "{}–{} s ({} sessions)",
+        blog::PUBLISH_S[0],
+        blog::PUBLISH_S[1],
+        group_digits(blog::LARGE_GUILD_MEMBERS)
     );
     let mut rows: Vec<Vec<String>> = per_send
         .iter()
@@ -441,8 +408,8 @@ fn plot(
     sends.extend(beam_bars(beam, "per_send_ns", "send/2"));
     sends.push(Bar::blog(
         "BEAM send/2",
-        BLOG_PER_SEND_US[0] * 1e3,
-        BLOG_PER_SEND_US[1] * 1e3,
+        blog::PER_SEND_US[0] * 1e3,
+        blog::PER_SEND_US[1] * 1e3,
     ));
     let mut publish: Vec<Bar> = Vec::new();
     for (key, in_guild, delivered) in publishes {
@@ -459,8 +426,8 @@ fn plot(
     publish.extend(beam_bars(beam, "one_by_one_30k_ns", "in the sender"));
     publish.push(Bar::blog(
         "BEAM guild publish",
-        BLOG_PUBLISH_30K_S[0] * 1e9,
-        BLOG_PUBLISH_30K_S[1] * 1e9,
+        blog::PUBLISH_S[0] * 1e9,
+        blog::PUBLISH_S[1] * 1e9,
     ));
     bar_panels(&[
         Panel {
@@ -486,6 +453,7 @@ fn plot(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::common::params::overrides;
 
     #[test]
     fn spread_takes_the_median() {
@@ -499,11 +467,7 @@ mod tests {
         let params = Params::resolve(
             PARAMS,
             crate::common::params::Scale::Quick,
-            &[
-                ("sends".into(), 200),
-                ("rounds".into(), 1),
-                ("members".into(), 50),
-            ],
+            &overrides(&[("sends", "200"), ("rounds", "1"), ("members", "50")]),
         )
         .unwrap();
         let outcome = SendCost
@@ -537,12 +501,12 @@ mod tests {
         let params = Params::resolve(
             PARAMS,
             crate::common::params::Scale::Quick,
-            &[
-                ("sends".into(), 100),
-                ("rounds".into(), 1),
-                ("members".into(), 20),
-                ("transport".into(), 1),
-            ],
+            &overrides(&[
+                ("sends", "100"),
+                ("rounds", "1"),
+                ("members", "20"),
+                ("transport", "memory"),
+            ]),
         )
         .unwrap();
         let outcome = SendCost
@@ -557,6 +521,5 @@ mod tests {
         assert!(outcome.figures["per_send_ns"]["cluster_remote_tcp"].is_null());
         assert!(outcome.figures["one_by_one_30k_ns"]["cluster_remote_tcp"].is_null());
         assert_eq!(outcome.checks.len(), 1);
-        assert_eq!(SendCost.value_names("transport"), TRANSPORT_NAMES);
     }
 }

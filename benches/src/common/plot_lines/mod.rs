@@ -16,11 +16,10 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use crate::common::params::group_digits;
-
 mod style;
 mod ticks;
 
+use crate::common::units::count;
 use style::*;
 use ticks::Y_GAP;
 #[cfg(test)]
@@ -125,11 +124,6 @@ pub struct LineChart {
 }
 
 // ---- timelines: the shared shape of the stampede's, the outage's and the reconnect's charts ----
-
-/// A count written as the prose writes it: `1,000`.
-pub fn count(value: f64) -> String {
-    group_digits(value.max(0.0).round() as u64)
-}
 
 fn whole(value: f64) -> String {
     format!("{value:.0}")
