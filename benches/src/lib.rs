@@ -12,6 +12,7 @@
 
 pub mod common;
 pub mod fanout;
+pub mod new_lab;
 pub mod reconnect;
 pub mod registry;
 pub mod ring;

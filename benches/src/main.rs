@@ -11,6 +11,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use workbook::common::lab::{self, Side};
 use workbook::common::params::{InputError, Override, Scale, parse_override};
+use workbook::new_lab::{self, NewLab};
 use workbook::registry;
 use workbook::run::{self, Plan};
 
@@ -84,6 +85,27 @@ enum Command {
     },
     /// Print the labs, scenarios and thresholds as JSON (what CI checks the folders against).
     Registry,
+    /// For authors: write a new lab's boilerplate (three crates, hints, grading) and print what
+    /// is left to do by hand. The appendix "Adding a lab" walks through it.
+    NewLab {
+        /// The lab's name: lowercase words joined by '-' (e.g. adaptive-limit).
+        name: String,
+        /// The reader's file stem, a Rust identifier (e.g. aimd).
+        #[arg(long)]
+        file: String,
+        /// The bottleneck folder of benches/src that grades it (e.g. admission).
+        #[arg(long)]
+        folder: String,
+        /// What the reader builds, in a few words.
+        #[arg(long, default_value = "a new lab")]
+        what: String,
+        /// The book chapter it belongs to.
+        #[arg(long, default_value = "a new chapter")]
+        chapter: String,
+        /// A warm-up: no speed bar, graded by its suite alone.
+        #[arg(long)]
+        warm_up: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -132,6 +154,24 @@ fn main() -> ExitCode {
         }
         Command::Labs { labs, solutions } => grade_labs(&labs, solutions, cli.dry_run),
         Command::Hint { lab, all, reset } => hint(&lab, all, reset, cli.dry_run),
+        Command::NewLab {
+            name,
+            file,
+            folder,
+            what,
+            chapter,
+            warm_up,
+        } => new_lab(
+            &NewLab {
+                name,
+                file,
+                folder,
+                what,
+                chapter,
+                warm_up,
+            },
+            cli.dry_run,
+        ),
         Command::Registry => {
             // Written, not printed: `workbook registry | head` must not panic on a closed pipe.
             use std::io::Write;
@@ -307,6 +347,30 @@ fn hint(name: &str, all: bool, reset: bool, dry_run: bool) -> ExitCode {
         println!("The bar: {}", bar.words);
     }
     ExitCode::SUCCESS
+}
+
+fn new_lab(lab: &NewLab, dry_run: bool) -> ExitCode {
+    if let Err(error) = lab.check() {
+        return refuse(&error);
+    }
+    if dry_run {
+        println!("workbook: the command is valid (--dry-run: nothing run)");
+        return ExitCode::SUCCESS;
+    }
+    match new_lab::write(lab, &lab::workspace()) {
+        Err(error) => refuse(&error),
+        Ok(written) => {
+            println!("wrote {} files:", written.len());
+            for path in written {
+                println!("  {}", path.display());
+            }
+            println!("left to do by hand:");
+            for step in lab.next_steps() {
+                println!("  - {step}");
+            }
+            ExitCode::SUCCESS
+        }
+    }
 }
 
 /// Bad input: one sentence on stderr, exit code 2.

@@ -70,7 +70,9 @@ pub fn thresholds() -> serde_json::Value {
     })
 }
 
-/// The registry as JSON: labs (name, crates, file, chapter), scenarios, thresholds.
+/// The registry as JSON: labs (name, crates, file, chapter), scenarios, what each declares (its
+/// parameters, the figures its results must hold, its instruction-count gates), thresholds.
+/// `ci/check` and `ci/registry` read it, so CI holds each scenario to what it declares.
 pub fn describe() -> serde_json::Value {
     let labs: Vec<_> = LABS
         .iter()
@@ -87,5 +89,27 @@ pub fn describe() -> serde_json::Value {
         })
         .collect();
     let scenarios: Vec<_> = SCENARIOS.iter().map(|s| s.name()).collect();
-    serde_json::json!({ "labs": labs, "scenarios": scenarios, "thresholds": thresholds() })
+    let declared: serde_json::Map<String, serde_json::Value> = SCENARIOS
+        .iter()
+        .map(|s| {
+            let params: Vec<_> = s
+                .params()
+                .iter()
+                .map(|p| serde_json::json!({ "name": p.name, "about": p.about, "accepts": p.accepts() }))
+                .collect();
+            let about = serde_json::json!({
+                "title": s.title(),
+                "params": params,
+                "required": s.required(),
+                "gates": s.gates(),
+            });
+            (s.name().to_owned(), about)
+        })
+        .collect();
+    serde_json::json!({
+        "labs": labs,
+        "scenarios": scenarios,
+        "declared": declared,
+        "thresholds": thresholds(),
+    })
 }

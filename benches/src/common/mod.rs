@@ -13,6 +13,7 @@ pub mod machine;
 pub mod params;
 pub mod plot;
 pub mod plot_lines;
+pub mod progress;
 pub mod report;
 pub mod scenario;
 pub mod stats;
