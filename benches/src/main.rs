@@ -11,6 +11,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use workbook::common::lab::{self, Side};
 use workbook::common::params::{InputError, Override, Scale, parse_override};
+use workbook::common::terminal::{WIDTH, wrap};
 use workbook::new_lab::{self, NewLab};
 use workbook::registry;
 use workbook::run::{self, Plan};
@@ -236,7 +237,9 @@ fn reproduce(scenarios: &[String], how: Reproduction, set: &[Override]) -> ExitC
 
 fn print_scenarios() {
     for scenario in run::all() {
-        println!("{}: {}", scenario.name(), scenario.title());
+        for part in wrap(&format!("{}: {}", scenario.name(), scenario.title()), WIDTH) {
+            println!("{part}");
+        }
         let width = scenario
             .params()
             .iter()
@@ -246,12 +249,15 @@ fn print_scenarios() {
         for p in scenario.params() {
             let [quick, default, full] =
                 [Scale::Quick, Scale::Default, Scale::Full].map(|s| p.at(s));
-            println!(
+            let line = format!(
                 "  {:<width$}  {}; {} (quick {quick}, default {default}, full {full})",
                 p.name,
                 p.about,
                 p.accepts()
             );
+            for part in wrap(&line, WIDTH) {
+                println!("{part}");
+            }
         }
     }
 }
@@ -297,11 +303,22 @@ fn grade_labs(names: &[String], solutions: bool, dry_run: bool) -> ExitCode {
             unsolved += 1;
         }
     }
+    let graded = if chosen.len() == registry::LABS.len() {
+        format!("all {} labs graded", chosen.len())
+    } else {
+        let names: Vec<&str> = chosen.iter().map(|lab| lab.name).collect();
+        format!(
+            "{} of {} labs graded ({})",
+            chosen.len(),
+            registry::LABS.len(),
+            names.join(", ")
+        )
+    };
     if unsolved == 0 {
-        println!("every lab solved");
+        println!("{graded}: every one solved");
         ExitCode::SUCCESS
     } else {
-        println!("{unsolved} of {} labs not solved yet", chosen.len());
+        println!("{graded}: {unsolved} not solved yet");
         ExitCode::FAILURE
     }
 }
