@@ -11,7 +11,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use workbook::common::lab::{self, Side};
 use workbook::common::params::{InputError, Override, Scale, parse_override};
-use workbook::common::terminal::{WIDTH, wrap};
+use workbook::common::terminal::{width, wrap};
 use workbook::new_lab::{self, NewLab};
 use workbook::registry;
 use workbook::run::{self, Plan};
@@ -237,7 +237,10 @@ fn reproduce(scenarios: &[String], how: Reproduction, set: &[Override]) -> ExitC
 
 fn print_scenarios() {
     for scenario in run::all() {
-        for part in wrap(&format!("{}: {}", scenario.name(), scenario.title()), WIDTH) {
+        for part in wrap(
+            &format!("{}: {}", scenario.name(), scenario.title()),
+            width(),
+        ) {
             println!("{part}");
         }
         let width = scenario
@@ -255,7 +258,7 @@ fn print_scenarios() {
                 p.about,
                 p.accepts()
             );
-            for part in wrap(&line, WIDTH) {
+            for part in wrap(&line, width()) {
                 println!("{part}");
             }
         }

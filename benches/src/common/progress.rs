@@ -5,6 +5,8 @@ use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressStyle};
 
+use crate::common::terminal::{width, wrap};
+
 /// A scenario's progress: a bar on a terminal; off a terminal (a log, a pipe, CI), where a bar
 /// would draw nothing, one plain line per step instead, so a log is never silent for long.
 pub struct Progress {
@@ -47,8 +49,8 @@ impl Progress {
         if let Some(scenario) = &self.plain {
             let at = self.bar.position() + 1;
             match self.bar.length() {
-                Some(total) if total > 1 => eprintln!("  {scenario} [{at}/{total}] {what}"),
-                _ => eprintln!("  {scenario}: {what}"),
+                Some(total) if total > 1 => say(&format!("  {scenario} [{at}/{total}] {what}")),
+                _ => say(&format!("  {scenario}: {what}")),
             }
         }
         self.bar.set_message(what.to_owned());
@@ -67,5 +69,12 @@ impl Progress {
     /// Clears the bar: the run is over.
     pub fn finish(&self) {
         self.bar.finish_and_clear();
+    }
+}
+
+/// A plain progress line on stderr, wrapped at the terminal's width.
+fn say(line: &str) {
+    for part in wrap(line, width()) {
+        eprintln!("{part}");
     }
 }

@@ -1,9 +1,29 @@
-//! What the reproduction prints fits a terminal of [`WIDTH`] columns: tables are aligned and their
-//! widest cells abbreviated, prose is wrapped. The full figures are in the JSON and the markdown
-//! table written beside them, so nothing is lost by abbreviating here.
+//! What the workbook prints fits the terminal: its width on a terminal, `COLUMNS` when set, [`WIDTH`]
+//! otherwise (a log, a pipe, CI). Tables are aligned; a table too wide is printed in parts or as
+//! one block per row, never with a cell cut short; prose is wrapped at words. The same figures are
+//! in the markdown table and the JSON written beside them.
 
-/// The widest line the workbook prints.
+use std::io::IsTerminal;
+
+/// The width the workbook prints at off a terminal, when `COLUMNS` is not set.
 pub const WIDTH: usize = 100;
+
+/// The width to print at: `COLUMNS` when set to a number, the terminal's width when stdout is one,
+/// [`WIDTH`] otherwise; never under 40, so a table stays a table.
+pub fn width() -> usize {
+    let columns = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<usize>().ok());
+    let terminal = || {
+        if !std::io::stdout().is_terminal() {
+            return None;
+        }
+        console::Term::stdout()
+            .size_checked()
+            .map(|(_, cols)| usize::from(cols))
+    };
+    columns.or_else(terminal).unwrap_or(WIDTH).max(40)
+}
 
 /// `markdown` (tables and prose, as a scenario renders them) made to fit `width` columns.
 pub fn fit(markdown: &str, width: usize) -> String {
@@ -35,27 +55,29 @@ fn is_rule(row: &[String]) -> bool {
         .all(|c| !c.is_empty() && c.chars().all(|ch| matches!(ch, '-' | ':')))
 }
 
-/// Aligns a table's columns and shortens its widest cells (with `…`) until a row fits `width`; a
-/// table too wide even then is printed in parts, each with the first column (the row's name).
+/// Aligns a table's columns when it fits `width`. A table that does not is printed in parts, each
+/// with the first column (the row's name) and as many whole columns as fit; a column too wide even
+/// beside the row's name alone turns the table into one block per row, `header: value` lines
+/// wrapped at the width. No cell is ever cut.
 fn fit_table(rows: &[Vec<String>], width: usize) -> Vec<String> {
     let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
-    let narrow = |i: usize| {
-        rows.iter()
-            .map(|r| r.get(i).map_or(1, |c| c.chars().count().clamp(1, MIN)))
-            .max()
-            .unwrap_or(1)
-    };
-    // Split the columns into parts whose narrowest possible rendering fits.
+    let widths = natural_widths(rows, columns);
+    if total(&widths) <= width {
+        return aligned(rows, &widths);
+    }
+    let name = widths.first().copied().unwrap_or(1);
+    if columns < 2 || (1..columns).any(|i| total(&[name, widths[i]]) > width) {
+        return blocks(rows, width);
+    }
     let mut parts: Vec<Vec<usize>> = Vec::new();
     let mut part = vec![0];
-    let mut used = narrow(0) + 4;
     for i in 1..columns {
-        if used + narrow(i) + 3 > width && part.len() > 1 {
+        let mut tried: Vec<usize> = part.iter().map(|&c| widths[c]).collect();
+        tried.push(widths[i]);
+        if total(&tried) > width {
             parts.push(std::mem::replace(&mut part, vec![0]));
-            used = narrow(0) + 4;
         }
         part.push(i);
-        used += narrow(i) + 3;
     }
     parts.push(part);
     let mut lines = Vec::new();
@@ -71,67 +93,68 @@ fn fit_table(rows: &[Vec<String>], width: usize) -> Vec<String> {
                     .collect()
             })
             .collect();
-        lines.extend(fit_columns(&picked, width));
+        let picked_widths: Vec<usize> = part.iter().map(|&i| widths[i]).collect();
+        lines.extend(aligned(&picked, &picked_widths));
     }
     lines
 }
 
-/// The shortest a shortened column gets.
-const MIN: usize = 14;
-
-/// Aligns a table's columns and shortens its widest cells (with `…`) until a row fits `width`.
-fn fit_columns(rows: &[Vec<String>], width: usize) -> Vec<String> {
-    let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
-    let len = |s: &str| s.chars().count();
-    let mut widths: Vec<usize> = (0..columns)
+/// The widest cell of each column (rules aside), at least 1.
+fn natural_widths(rows: &[Vec<String>], columns: usize) -> Vec<usize> {
+    (0..columns)
         .map(|i| {
             rows.iter()
                 .filter(|r| !is_rule(r))
                 .filter_map(|r| r.get(i))
-                .map(|c| len(c))
+                .map(|c| c.chars().count())
                 .max()
                 .unwrap_or(1)
                 .max(1)
         })
-        .collect();
-    // Each column costs its width plus " | " between columns and "| " … " |" around.
-    let total = |w: &[usize]| w.iter().sum::<usize>() + 3 * w.len() + 1;
-    // The first column names the row: shorten the others first, down to a readable minimum.
-    while total(&widths) > width {
-        let shortenable = |first: bool| {
-            widths
-                .iter()
-                .copied()
-                .enumerate()
-                .filter(|&(i, w)| (i > 0 || first) && w > MIN)
-                .max_by_key(|&(_, w)| w)
-        };
-        match shortenable(false).or_else(|| shortenable(true)) {
-            Some((widest, w)) => widths[widest] = w - 1,
-            None => break, // nothing sensible left to shorten
-        }
-    }
+        .collect()
+}
+
+/// A row's width with these column widths: each column plus " | " between and "| " … " |" around.
+fn total(widths: &[usize]) -> usize {
+    widths.iter().sum::<usize>() + 3 * widths.len() + 1
+}
+
+fn aligned(rows: &[Vec<String>], widths: &[usize]) -> Vec<String> {
     rows.iter()
         .map(|row| {
-            let cells: Vec<String> = (0..columns)
-                .map(|i| {
-                    let cell = row.get(i).map_or("", String::as_str);
+            let cells: Vec<String> = widths
+                .iter()
+                .enumerate()
+                .map(|(i, &w)| {
                     if is_rule(row) {
-                        "-".repeat(widths[i])
+                        "-".repeat(w)
                     } else {
-                        let cell = if len(cell) > widths[i] {
-                            let kept: String = cell.chars().take(widths[i] - 1).collect();
-                            format!("{kept}…")
-                        } else {
-                            cell.to_owned()
-                        };
-                        format!("{cell:<w$}", w = widths[i])
+                        format!("{:<w$}", row.get(i).map_or("", String::as_str))
                     }
                 })
                 .collect();
             format!("| {} |", cells.join(" | "))
         })
         .collect()
+}
+
+/// One block per body row: its name, then `header: value` for every other column, wrapped.
+fn blocks(rows: &[Vec<String>], width: usize) -> Vec<String> {
+    let Some(header) = rows.first() else {
+        return Vec::new();
+    };
+    let mut lines = Vec::new();
+    for row in rows.iter().skip(1).filter(|r| !is_rule(r)) {
+        if !lines.is_empty() {
+            lines.push(String::new());
+        }
+        lines.extend(wrap(row.first().map_or("", String::as_str), width));
+        for (i, value) in row.iter().enumerate().skip(1) {
+            let name = header.get(i).map_or("", String::as_str);
+            lines.extend(wrap(&format!("  {name}: {value}"), width));
+        }
+    }
+    lines
 }
 
 /// Wraps one line of prose at word boundaries; an indented continuation keeps the indent.
@@ -164,17 +187,23 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_wide_table_is_abbreviated_to_fit() {
-        let long = "x".repeat(150);
-        let table = format!("| strategy | figure |\n| --- | --- |\n| {long} | 12 ms |\n");
-        let fitted = fit(&table, 60);
-        assert!(fitted.lines().all(|l| l.chars().count() <= 60), "{fitted}");
-        assert!(fitted.contains('…'));
-        assert!(fitted.contains("12 ms"));
+    fn a_table_that_fits_is_aligned_whole() {
+        let fitted = fit("| a | bb |\n| --- | --- |\n| ccc | d |\n", 60);
+        assert_eq!(fitted, "| a   | bb |\n| --- | -- |\n| ccc | d  |");
     }
 
     #[test]
-    fn a_table_too_wide_to_shorten_is_split_with_its_row_names() {
+    fn a_wide_cell_is_never_cut_but_blocked() {
+        let long = "x".repeat(150);
+        let table = format!("| strategy | figure |\n| --- | --- |\n| {long} | 12 ms |\n");
+        let fitted = fit(&table, 60);
+        assert!(!fitted.contains('…'), "{fitted}");
+        assert!(fitted.contains("  figure: 12 ms"), "{fitted}");
+        assert_eq!(fitted.matches('x').count(), 150, "{fitted}");
+    }
+
+    #[test]
+    fn a_table_too_wide_is_split_with_its_row_names() {
         let header: Vec<String> = (0..12).map(|i| format!("column number {i}")).collect();
         let row: Vec<String> = (0..12).map(|i| format!("value {i} of the row")).collect();
         let table = format!(
@@ -183,13 +212,24 @@ mod tests {
             " --- |".repeat(12),
             row.join(" | ")
         );
-        let fitted = fit(&table, 100);
-        assert!(fitted.lines().all(|l| l.chars().count() <= 100), "{fitted}");
-        assert!(
-            fitted.matches("value 0 of the row").count() >= 2,
-            "{fitted}"
-        );
-        assert!(fitted.contains("value 11"), "{fitted}");
+        for width in [100, 160] {
+            let fitted = fit(&table, width);
+            assert!(
+                fitted.lines().all(|l| l.chars().count() <= width),
+                "{fitted}"
+            );
+            assert!(!fitted.contains('…'), "{fitted}");
+            assert!(
+                fitted.matches("value 0 of the row").count() >= 2,
+                "{fitted}"
+            );
+            for i in 0..12 {
+                assert!(
+                    fitted.contains(&format!("value {i} of the row")),
+                    "{fitted}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -16,7 +16,7 @@ use crate::common::machine::{Machine, available_memory_bytes};
 use crate::common::params::{InputError, Override, Params, Scale};
 use crate::common::report::{self, Report};
 use crate::common::scenario::{Progress, Scenario, fits_in_memory};
-use crate::common::terminal::{WIDTH, fit};
+use crate::common::terminal::{fit, width};
 
 pub use self::summary::Summary;
 
@@ -92,7 +92,7 @@ impl Plan {
     pub fn execute(self) -> Result<Summary, String> {
         let machine = Machine::this();
         let on = format!("Reproducing on {}", machine.summary());
-        println!("{}", fit(&on, WIDTH));
+        println!("{}", fit(&on, width()));
         let mut summary = Summary::new(self.scale);
         for (scenario, params) in &self.runs {
             let report = self.run_one(*scenario, params, &machine)?;
@@ -114,7 +114,7 @@ impl Plan {
             self.scale,
             roughly(scenario.rough_seconds(self.scale))
         );
-        println!("\n{}", fit(&starting, WIDTH));
+        println!("\n{}", fit(&starting, width()));
         let progress = Progress::new(scenario.name());
         let outcome = scenario
             .run(params, &progress, &self.beam)
@@ -140,15 +140,15 @@ impl Plan {
                 )
             })?;
         let heading = format!("## {}: {}", scenario.name(), report.title);
-        println!("\n{}\n", fit(&heading, WIDTH));
-        println!("{}", fit(&outcome.table, WIDTH));
+        println!("\n{}\n", fit(&heading, width()));
+        println!("{}", fit(&outcome.table, width()));
         let reference = self
             .reference
             .as_ref()
             .and_then(|dir| summary::ReferenceRun::read(dir, scenario.name()));
         if let Some(reference) = &reference {
             let line = format!("(reference: the book's run of {})", reference.when);
-            println!("{}", fit(&line, WIDTH));
+            println!("{}", fit(&line, width()));
         }
         for check in &report.checks {
             if outcome.table.contains(&check.bar) {
@@ -164,9 +164,9 @@ impl Plan {
                 "bar {verdict}: {} (measured {}{beside})",
                 check.bar, check.measured
             );
-            println!("{}", fit(&line, WIDTH));
+            println!("{}", fit(&line, width()));
         }
-        println!("{}", fit(&summary::written_line(&written), WIDTH));
+        println!("{}", fit(&summary::written_line(&written), width()));
         Ok(report)
     }
 }

@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use crate::common::params::Scale;
 use crate::common::scenario::Check;
-use crate::common::terminal::{WIDTH, wrap};
+use crate::common::terminal::{width, wrap};
 
 /// The bars of every scenario run, for the verdict at the end.
 pub struct Summary {
@@ -54,7 +54,7 @@ impl Summary {
                 "  missed, {name}: {} (measured {})",
                 check.bar, check.measured
             );
-            lines.extend(wrap(&line, WIDTH));
+            lines.extend(wrap(&line, width()));
         }
         let meaning = if missed.is_empty() {
             "Every bar reached.".to_owned()
@@ -73,7 +73,7 @@ impl Summary {
                 missed.len()
             )
         };
-        lines.extend(wrap(&meaning, WIDTH));
+        lines.extend(wrap(&meaning, width()));
         lines
     }
 }

@@ -22,6 +22,7 @@ use serde_json::Value;
 
 use crate::common::params::Scale;
 use crate::common::progress::Progress;
+use crate::common::terminal::{width, wrap};
 
 /// How to get the BEAM side, said once when it is missing.
 const INSTALL: &str =
@@ -160,7 +161,12 @@ impl Beam {
     fn skip(&self, why: &str, progress: &Progress) -> Option<BeamRun> {
         let why = why.trim_start_matches("beam: error: ");
         if self.missing.set(why.to_owned()).is_ok() {
-            progress.suspend(|| println!("BEAM side skipped ({why}): {INSTALL}"));
+            let line = format!("BEAM side skipped ({why}): {INSTALL}");
+            progress.suspend(|| {
+                for part in wrap(&line, width()) {
+                    println!("{part}");
+                }
+            });
         }
         None
     }
