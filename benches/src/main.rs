@@ -243,7 +243,7 @@ fn print_scenarios() {
         ) {
             println!("{part}");
         }
-        let width = scenario
+        let name_width = scenario
             .params()
             .iter()
             .map(|p| p.name.len())
@@ -253,7 +253,7 @@ fn print_scenarios() {
             let [quick, default, full] =
                 [Scale::Quick, Scale::Default, Scale::Full].map(|s| p.at(s));
             let line = format!(
-                "  {:<width$}  {}; {} (quick {quick}, default {default}, full {full})",
+                "  {:<name_width$}  {}; {} (quick {quick}, default {default}, full {full})",
                 p.name,
                 p.about,
                 p.accepts()
