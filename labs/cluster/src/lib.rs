@@ -45,6 +45,7 @@ pub mod node;
 pub mod pid;
 pub mod process;
 pub mod race;
+pub mod seeded;
 pub mod stats;
 pub mod tcp;
 pub mod watchdog;

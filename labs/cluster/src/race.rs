@@ -36,3 +36,166 @@ impl Padded {
         Padded(AtomicU64::new(value))
     }
 }
+
+/// How late a thread may leave a [`Lockstep`] meeting, after the instant set for all to leave,
+/// and still count as having left with the others. A thread waiting on its core leaves within a
+/// few tens of nanoseconds of that instant; one that the OS had paused leaves microseconds or
+/// milliseconds later, when the race is over.
+pub const ON_TIME: Duration = Duration::from_micros(1);
+
+/// How far ahead the last thread to come to a [`Lockstep`] meeting sets the instant for all to
+/// leave: long enough for the others, spinning on their cores, to see it before it comes.
+const LEAD: Duration = Duration::from_micros(4);
+
+/// How long a thread waits at a [`Lockstep`] meeting on its core before it gives the core away:
+/// the thread it waits for is probably not running.
+const PATIENCE: Duration = Duration::from_micros(50);
+
+/// Threads that act in rounds, all released at the same instant: the harness of the checks whose
+/// race lies in one short step (two callers taking the last permit, two give-backs that each read
+/// the count and then write it).
+///
+/// Such a race is a window of a few nanoseconds: it shows only when two threads enter that step
+/// together, on two cores. Threads that merely run side by side for a while meet it by luck, and
+/// in a debug build, where everything around the step is slower, hardly ever. So the threads of a
+/// race check meet before every step, at a barrier that spins instead of sleeping. The last one to
+/// arrive sets an instant a few microseconds ahead ([`LEAD`]), and every thread, the last one too,
+/// watches the clock and leaves at that instant: within a few tens of nanoseconds of each other,
+/// whichever of them arrived last. The last one to arrive also runs the check's invariant while
+/// the others wait, so a broken invariant is seen in the round that broke it, before a later
+/// round can hide it.
+///
+/// On a busy machine a thread is often paused while the others wait for it. A waiter then gives
+/// its core away, and sleeps until the next burst ([`sleep_till_next_burst`]) once the current one
+/// is over, so that the threads wake together again. Whether they really left a meeting together
+/// is measured ([`ON_TIME`]), so a check can count the rounds that were raced and go on until it
+/// has enough of them, however busy the machine.
+pub struct Lockstep {
+    threads: usize,
+    /// Threads at the current meeting.
+    arrived: Padded,
+    /// Bumped by the last to arrive: the meeting is open.
+    generation: Padded,
+    /// The instant all leave the open meeting, in nanoseconds since `epoch`.
+    leave_at: Padded,
+    /// Threads that left the last meeting within [`ON_TIME`] of that instant.
+    on_time: Padded,
+    /// Non-zero once the race is called off.
+    off: Padded,
+    epoch: Instant,
+}
+
+impl Lockstep {
+    /// A lockstep for `threads` threads (at least one).
+    pub fn new(threads: usize) -> Lockstep {
+        Lockstep {
+            threads: threads.max(1),
+            arrived: Padded::new(0),
+            generation: Padded::new(0),
+            leave_at: Padded::new(0),
+            on_time: Padded::new(0),
+            off: Padded::new(0),
+            epoch: Instant::now(),
+        }
+    }
+
+    /// How many threads meet.
+    pub fn threads(&self) -> usize {
+        self.threads
+    }
+
+    /// How long since the lockstep was made.
+    pub fn elapsed(&self) -> Duration {
+        self.epoch.elapsed()
+    }
+
+    /// Waits until every thread has come to this meeting, then leaves it with the others at the
+    /// same instant. The last one to come runs `last` first, while the others wait: it is given
+    /// whether every thread left the previous meeting on time ([`ON_TIME`]), that is whether the
+    /// step between the two meetings was raced, and returns whether the race goes on.
+    ///
+    /// Returns `false` once the race is called off: by `last`, by [`Lockstep::call_off`], or by
+    /// a thread of [`Lockstep::run`] that panicked. Every thread must then stop meeting.
+    pub fn meet(&self, last: impl FnOnce(bool) -> bool) -> bool {
+        use std::sync::atomic::Ordering::{AcqRel, Acquire, Relaxed, Release};
+        if self.off.0.load(Acquire) != 0 {
+            return false;
+        }
+        sleep_till_next_burst(self.epoch);
+        let generation = self.generation.0.load(Acquire);
+        if self.arrived.0.fetch_add(1, AcqRel) + 1 == self.threads as u64 {
+            let raced = self.on_time.0.load(Relaxed) == self.threads as u64;
+            if !last(raced) {
+                self.off.0.store(1, Release);
+            }
+            self.arrived.0.store(0, Relaxed);
+            self.on_time.0.store(0, Relaxed);
+            let leave_at = self.nanos() + LEAD.as_nanos() as u64;
+            self.leave_at.0.store(leave_at, Relaxed);
+            self.generation.0.store(generation + 1, Release);
+        } else {
+            let (mut spins, mut waiting) = (0u32, Instant::now());
+            while self.generation.0.load(Acquire) == generation {
+                if self.off.0.load(Relaxed) != 0 {
+                    return false;
+                }
+                spins = spins.wrapping_add(1);
+                if spins.is_multiple_of(64) && waiting.elapsed() >= PATIENCE {
+                    if !sleep_till_next_burst(self.epoch) {
+                        std::thread::yield_now();
+                    }
+                    waiting = Instant::now();
+                }
+                std::hint::spin_loop();
+            }
+        }
+        let leave_at = self.leave_at.0.load(Relaxed);
+        let mut now = self.nanos();
+        while now < leave_at {
+            now = self.nanos();
+        }
+        if now - leave_at <= ON_TIME.as_nanos() as u64 {
+            self.on_time.0.fetch_add(1, Relaxed);
+        }
+        self.off.0.load(Acquire) == 0
+    }
+    /// Calls the race off: every [`Lockstep::meet`] returns `false` from now on.
+    pub fn call_off(&self) {
+        self.off.0.store(1, std::sync::atomic::Ordering::Release);
+    }
+
+    /// Runs `racer(index)` on [`Lockstep::threads`] threads of their own and returns when they have
+    /// all finished. A racer that panics calls the race off, so the others stop meeting instead of
+    /// waiting for it forever, and its panic (the first one) is raised again here, message intact.
+    pub fn run(&self, racer: impl Fn(usize) + Sync) {
+        /// Calls the race off if its thread unwinds.
+        struct OffOnPanic<'a>(&'a Lockstep);
+        impl Drop for OffOnPanic<'_> {
+            fn drop(&mut self) {
+                if std::thread::panicking() {
+                    self.0.call_off();
+                }
+            }
+        }
+        let first_panic = std::thread::scope(|scope| {
+            let racers: Vec<_> = (0..self.threads)
+                .map(|index| {
+                    let racer = &racer;
+                    scope.spawn(move || {
+                        let _off = OffOnPanic(self);
+                        racer(index);
+                    })
+                })
+                .collect();
+            let panics: Vec<_> = racers.into_iter().filter_map(|r| r.join().err()).collect();
+            panics.into_iter().next()
+        });
+        if let Some(panic) = first_panic {
+            std::panic::resume_unwind(panic);
+        }
+    }
+
+    fn nanos(&self) -> u64 {
+        self.epoch.elapsed().as_nanos() as u64
+    }
+}

@@ -13,6 +13,7 @@ use std::time::Duration;
 use cluster::watchdog::within;
 
 use crate::{GroupBy, Member, member};
+use cluster::seeded::splitmix;
 
 /// How long any one check may take before it is called stuck.
 pub const LIMIT: Duration = Duration::from_secs(10);
@@ -73,16 +74,6 @@ pub fn assert_grouped(group: GroupBy, members: &[Member], nodes: usize, case: &s
              hash map or set on the way"
         );
     }
-}
-
-/// A small pseudo-random generator (splitmix64), so the checks need no dependency and every run
-/// sees the same inputs.
-fn splitmix(state: &mut u64) -> u64 {
-    *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    let mut z = *state;
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
 }
 
 /// A guild of six members on three nodes, against the answer worked out by hand.

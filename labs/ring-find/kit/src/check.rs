@@ -12,6 +12,7 @@ use cluster::watchdog::within;
 use ring_kit::{hash_id, hash_key};
 
 use crate::{Find, Points};
+use cluster::seeded::splitmix;
 
 /// How long any one check may take before it is called stuck.
 pub const LIMIT: Duration = Duration::from_secs(10);
@@ -159,16 +160,6 @@ pub fn an_empty_ring_has_no_owner(find: Find) {
             }
         },
     );
-}
-
-/// A small pseudo-random generator (splitmix64), so the checks need no dependency and every run
-/// sees the same hashes.
-fn splitmix(state: &mut u64) -> u64 {
-    *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    let mut z = *state;
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
 }
 
 /// On rings of one point, a few points and thousands, `find` picks the same owner as ring-kit's

@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 use crate::naive::{Actor, Query};
 use crate::ring::{Placement, hash_id};
 use crate::{Lookup, RingRead};
+use cluster::seeded::splitmix;
 
 /// The sessions of a storm and their guilds.
 #[derive(Clone)]
@@ -30,15 +31,6 @@ pub struct StormRun {
     /// A digest of every answer: equal digests mean equal answers (and keep the work from being
     /// optimized away).
     pub digest: u64,
-}
-
-/// `splitmix64`: a tiny, well-mixed generator, so the storm needs no dependency to be reproducible.
-fn splitmix(state: &mut u64) -> u64 {
-    *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    let mut z = *state;
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
 }
 
 fn digest(owners: &[Option<Placement>]) -> u64 {
