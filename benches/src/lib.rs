@@ -13,6 +13,7 @@
 pub mod common;
 pub mod fanout;
 pub mod new_lab;
+pub mod placement;
 pub mod reconnect;
 pub mod registry;
 pub mod ring;

@@ -13,6 +13,8 @@ pub const LABS: &[Lab] = &[
     crate::fanout::lab::LAB,
     crate::ring::warmup::WARMUP,
     crate::ring::lab::LAB,
+    crate::placement::warmup::WARMUP,
+    crate::placement::lab::LAB,
     crate::semaphore::warmup::WARMUP,
     crate::semaphore::lab::LAB,
 ];
@@ -22,6 +24,7 @@ pub const SCENARIOS: &[&dyn Scenario] = &[
     &crate::send_cost::SendCost,
     &crate::fanout::FanoutScenario,
     &crate::ring::RingStorm,
+    &crate::placement::PlacementScenario,
     &crate::semaphore::stampede::Stampede,
     &crate::semaphore::stampede::Outage,
     &crate::reconnect::Reconnect,
@@ -61,6 +64,13 @@ pub fn thresholds() -> serde_json::Value {
             "instructions_semaphore_over_bare_pair": s::INSTRUCTIONS_SEMAPHORE_OVER_BARE_PAIR,
             "instructions_process_over_semaphore": s::INSTRUCTIONS_PROCESS_OVER_SEMAPHORE,
             "beam_genserver_over_ets_update_counter": s::BEAM_GENSERVER_OVER_ETS_UPDATE_COUNTER,
+        },
+        "placement": {
+            "maglev_over_ring_lookup": crate::placement::bars::MAGLEV_OVER_RING_LOOKUP,
+            "maglev_build_ms": crate::placement::bars::MAGLEV_BUILD_MS,
+            "maglev_peak_to_mean": crate::placement::bars::MAGLEV_PEAK_TO_MEAN,
+            "bounded_peak_to_mean": crate::placement::bars::BOUNDED_PEAK_TO_MEAN,
+            "moved_within": crate::placement::bars::MOVED_WITHIN,
         },
         "reconnect": {
             "nothing_fixed_served_below": rc::NOTHING_FIXED_SERVED_BELOW,

@@ -57,6 +57,19 @@ pub const REGISTRIES: u64 = 10;
 /// "would timeout", not after how long).
 pub const CALL_TIMEOUT_S: u64 = 5;
 
+/// "we converted the code to pure Elixir": ex_hash_ring, whose ring the post's sessions read
+/// (512 points a node, MD5; the post gives no figure for the ring's balance or build).
+pub const RING_LIBRARY: &str = "ex_hash_ring";
+
+/// The ring's structure the post names, as the placement results record it.
+pub fn ring_structure() -> Value {
+    json!({
+        "library": RING_LIBRARY,
+        "lookups_per_reconnect": SESSIONS_PER_NODE * GUILDS_PER_USER,
+        "note": "the post gives the ring's lookup cost, not its balance or how many keys a change moves",
+    })
+}
+
 /// The send figures, as the send-cost and fanout results record them.
 pub fn sends() -> Value {
     json!({ "per_send_us": PER_SEND_US, "publish_30k_s": PUBLISH_S })

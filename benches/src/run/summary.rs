@@ -60,21 +60,30 @@ impl Summary {
             "Every bar reached.".to_owned()
         } else if self.scale == Scale::Quick {
             format!(
-                "{} bars missed. At quick scale the sizes are small and timings noisy: a missed speed \
+                "{} missed. At quick scale the sizes are small and timings noisy: a missed speed \
                  bar there says little; rerun at default scale on a quiet machine before reading \
                  anything into it (--strict makes a miss exit 1).",
-                missed.len()
+                bars(missed.len())
             )
         } else {
             format!(
-                "{} bars missed. A speed bar is evidence, not a verdict: on a busy or shared machine \
+                "{} missed. A speed bar is evidence, not a verdict: on a busy or shared machine \
                  timings move; rerun with nothing else running, and compare with the reference \
                  figures above (--strict makes a miss exit 1).",
-                missed.len()
+                bars(missed.len())
             )
         };
         lines.extend(wrap(&meaning, width()));
         lines
+    }
+}
+
+/// `1 bar`, `3 bars`.
+fn bars(n: usize) -> String {
+    if n == 1 {
+        "1 bar".into()
+    } else {
+        format!("{n} bars")
     }
 }
 

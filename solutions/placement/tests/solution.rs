@@ -1,0 +1,3 @@
+//! The lab's suite on the reference Maglev.
+
+placement_kit::suite!(solution_placement::maglev::Maglev);
