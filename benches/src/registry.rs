@@ -22,8 +22,8 @@ pub const SCENARIOS: &[&dyn Scenario] = &[
     &crate::send_cost::SendCost,
     &crate::fanout::FanoutScenario,
     &crate::ring::RingStorm,
-    &crate::semaphore::stampede::Stampede,
-    &crate::semaphore::stampede::Outage,
+    &crate::semaphore::Stampede,
+    &crate::semaphore::Outage,
     &crate::reconnect::Reconnect,
 ];
 
