@@ -245,7 +245,13 @@ mod tests {
 
     /// The paths of `required` that do not hold in `results`.
     fn missing(required: &[Required], results: &Value) -> Vec<String> {
-        let at = |p: &str| results.pointer(&format!("/{}", p.replace('.', "/")));
+        // A dotted path: an object's key (which may hold a `/`), or an array's index.
+        let at = |p: &str| {
+            p.split('.').try_fold(results, |v, key| match v {
+                Value::Array(items) => items.get(key.parse::<usize>().ok()?),
+                _ => v.get(key),
+            })
+        };
         let beam_ran = results.pointer("/beam/otp_release").is_some();
         let positive = |p: &str| at(p).and_then(Value::as_f64).is_some_and(|v| v > 0.0);
         required

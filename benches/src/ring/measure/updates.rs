@@ -13,6 +13,11 @@ use super::setup::Updates;
 use crate::common::stats::{median, nanos};
 
 // ANCHOR: updates
+/// The phases readers go through: no writer, updates, done.
+const IDLE: u8 = 0;
+const UPDATING: u8 = 1;
+const STOP: u8 = 2;
+
 /// Readers on the other cores look up keys one at a time, timing each lookup: first for a while
 /// with no writer (the baseline: on a shared machine the longest lookups are set by the OS
 /// scheduler), then while `count` rings are built and published (a node joins, then leaves).
@@ -24,9 +29,6 @@ pub(super) fn updates<A: RingAccess>(
     count: usize,
     cores: usize,
 ) -> Updates {
-    const IDLE: u8 = 0;
-    const UPDATING: u8 = 1;
-    const STOP: u8 = 2;
     let readers = cores.saturating_sub(1).max(1); // leave the writer a core
     let keep = count.div_ceil(2);
     let phase = AtomicU8::new(IDLE);
@@ -36,22 +38,7 @@ pub(super) fn updates<A: RingAccess>(
         let workers: Vec<_> = (0..readers as u64)
             .map(|r| {
                 let phase = &phase;
-                scope.spawn(move || {
-                    let mut reader = access.reader();
-                    let mut longest = [Longest::new(keep), Longest::new(keep)];
-                    let mut key = r << 40;
-                    loop {
-                        let now = phase.load(Ordering::Relaxed);
-                        if now == STOP {
-                            return longest;
-                        }
-                        key += 1;
-                        let hash = hash_id(key);
-                        let began = Instant::now();
-                        black_box(reader.owner_of_hash(hash));
-                        longest[now as usize].offer(began.elapsed());
-                    }
-                })
+                scope.spawn(move || read_until_stopped(access, phase, keep, r << 40))
             })
             .collect();
         std::thread::sleep(pause * count as u32 + Duration::from_millis(5));
@@ -97,6 +84,29 @@ pub(super) fn updates<A: RingAccess>(
         kept: keep,
         kth_longest_lookup_ns: nanos(during.last()),
         kth_longest_idle_lookup_ns: nanos(idle.last()),
+    }
+}
+
+/// One reader: looks up keys from `key` on, one at a time, and keeps the `keep` longest lookups
+/// of each phase until told to stop.
+fn read_until_stopped<A: RingAccess>(
+    access: &A,
+    phase: &AtomicU8,
+    keep: usize,
+    mut key: u64,
+) -> [Longest; 2] {
+    let mut reader = access.reader();
+    let mut longest = [Longest::new(keep), Longest::new(keep)];
+    loop {
+        let now = phase.load(Ordering::Relaxed);
+        if now == STOP {
+            return longest;
+        }
+        key += 1;
+        let hash = hash_id(key);
+        let began = Instant::now();
+        black_box(reader.owner_of_hash(hash));
+        longest[now as usize].offer(began.elapsed());
     }
 }
 
