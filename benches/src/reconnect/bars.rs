@@ -4,6 +4,7 @@
 use serde_json::{Map, Value};
 
 use crate::common::scenario::Check;
+use crate::common::units::tenths;
 use crate::reconnect::costs::{Origin, Profile, Profiles};
 use crate::reconnect::measure::Runs;
 use crate::reconnect::model::{Figures, Strategy};
@@ -130,7 +131,7 @@ fn nothing_fixed(f: &Figures) -> Check {
             Strategy::NOTHING_FIXED.key(),
             NOTHING_FIXED_SERVED_BELOW * 100.0
         ),
-        format!("{:.1} %", f.served_fraction * 100.0),
+        format!("{} %", tenths(f.served_fraction * 100.0)),
         f.served_fraction < NOTHING_FIXED_SERVED_BELOW,
     )
 }
@@ -144,8 +145,8 @@ fn every_fix(f: &Figures) -> Check {
             f.ideal_s
         ),
         match f.time_to_all_served_s {
-            Some(t) => format!("{:.1} % by {t:.1} s", f.served_fraction * 100.0),
-            None => format!("{:.1} %", f.served_fraction * 100.0),
+            Some(t) => format!("{} % by {t:.1} s", tenths(f.served_fraction * 100.0)),
+            None => format!("{} %", tenths(f.served_fraction * 100.0)),
         },
         f.served_fraction == 1.0 && took <= ALL_FIXED_OVER_IDEAL * f.ideal_s,
     )

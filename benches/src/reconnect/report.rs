@@ -6,7 +6,7 @@ use serde_json::{Map, Value, json};
 
 use crate::common::plot_lines::{Axis, line_charts, log_counts, timeline, timelines};
 use crate::common::report::markdown_table;
-use crate::common::units::{group_digits, human_ns};
+use crate::common::units::{group_digits, human_ns, tenths};
 use crate::reconnect::costs::{Origin, Profile};
 use crate::reconnect::measure::Runs;
 use crate::reconnect::model::{Config, Run, Strategy, Tick};
@@ -23,8 +23,9 @@ pub const PLOTTED: [Strategy; 4] = [
     Strategy::EVERY_FIX,
 ];
 
+/// A fraction as a percentage with one decimal: `99.5 %`.
 fn pct(fraction: f64) -> String {
-    format!("{:.1} %", fraction * 100.0)
+    format!("{} %", tenths(fraction * 100.0))
 }
 
 fn secs(seconds: Option<f64>) -> String {

@@ -58,7 +58,7 @@ impl Way {
     }
 
     /// The key of its figures in [`RING_TOTAL_S`] and [`RING_PER_LOOKUP_US`], if the post has any.
-    const fn blog_key(self) -> Option<&'static str> {
+    pub const fn blog_key(self) -> Option<&'static str> {
         match self {
             Way::GenServer => Some("actor"),
             Way::Ets => Some("ets"),
@@ -83,6 +83,11 @@ impl Way {
 fn blog_figure(figures: &[(&str, f64)], way: Way) -> Option<f64> {
     let key = way.blog_key()?;
     figures.iter().find(|(k, _)| *k == key).map(|(_, v)| *v)
+}
+
+/// The post's total for the storm through `way`, in seconds (NaN where the post has none).
+pub fn blog_total_s(way: Way) -> f64 {
+    blog_figure(&RING_TOTAL_S, way).unwrap_or(f64::NAN)
 }
 
 /// The figures the BEAM side must report.

@@ -16,7 +16,7 @@ use crate::common::plot_lines::{Axis, LineChart, Series, line_charts};
 use crate::common::report::markdown_table;
 use crate::common::stats::nanos;
 use crate::common::units::{count, group_digits, human_ns, tick_ns};
-use crate::ring::beam as ring_beam;
+use crate::ring::beam::{self as ring_beam, Way};
 use crate::ring::measure::{Measured, Measurements, Setup, Strategy};
 
 /// One strategy's figures, as the results file keys them.
@@ -51,14 +51,6 @@ fn strategy_json(m: &Measured, lookups: usize) -> Value {
     figures
 }
 
-/// The post's total for one of its ways (`actor`, `ets`, `fastglobal`), in seconds.
-fn blog_total_s(key: &str) -> f64 {
-    RING_TOTAL_S
-        .iter()
-        .find(|(k, _)| *k == key)
-        .map_or(f64::NAN, |(_, s)| *s)
-}
-
 /// Every ratio the results hold: each slow way ÷ FastGlobal, each shared read ÷ the floor, the
 /// ring process ÷ a copy, and the blog's own.
 fn ratios(measured: &Measurements) -> Map<String, Value> {
@@ -78,9 +70,12 @@ fn ratios(measured: &Measurements) -> Map<String, Value> {
         );
     }
     over(Actor, CopyOut.key(), measured.ratio(Actor, CopyOut));
-    for blog in ["actor", "ets"] {
-        let ratio = blog_total_s(blog) / blog_total_s("fastglobal");
-        ratios.insert(format!("blog_{blog}_over_fastglobal"), json!(ratio));
+    let fast = Way::FastGlobal;
+    for slow in [Way::GenServer, Way::Ets] {
+        let ratio = ring_beam::blog_total_s(slow) / ring_beam::blog_total_s(fast);
+        let (slow, fast) = (slow.blog_key(), fast.blog_key());
+        let key = format!("blog_{}_over_{}", slow.unwrap_or("?"), fast.unwrap_or("?"));
+        ratios.insert(key, json!(ratio));
     }
     ratios
 }
@@ -342,7 +337,6 @@ pub fn plot(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ring::beam::Way;
 
     #[test]
     fn the_blog_row_reads_as_the_post_writes_it() {
@@ -350,7 +344,8 @@ mod tests {
         assert_eq!(row[0], "the blog, 2.5 M lookups");
         assert_eq!(row[2], "30 s / 17.5 s / 0.75 s");
         assert_eq!(row[3], "12 µs / 7 µs / 0.3 µs");
-        assert_eq!(blog_total_s("actor") / blog_total_s("fastglobal"), 40.0);
+        let total = ring_beam::blog_total_s;
+        assert_eq!(total(Way::GenServer) / total(Way::FastGlobal), 40.0);
     }
 
     #[test]

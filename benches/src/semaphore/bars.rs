@@ -4,9 +4,8 @@
 //! `workbook registry` prints them all for CI). The BEAM side's bar is checked in `beam.rs`.
 
 use crate::common::scenario::Check;
-use crate::common::units::group_digits;
+use crate::common::units::{group_digits, tenths};
 use crate::semaphore::measure::{GateKind, GateTimes, Story, Timelines};
-use crate::semaphore::report::pct;
 
 /// The stampede: the guarded client serves every session within this many times the ideal time
 /// (the time the registries' capacity alone allows). The lab's bar and the scenario's check.
@@ -49,7 +48,7 @@ pub fn model_checks(t: &Timelines) -> Vec<Check> {
     }
     checks.push(Check::that(
         "semaphore serves 100 % of sessions",
-        pct(t.guarded.figures.served_fraction),
+        format!("{} %", tenths(t.guarded.figures.served_fraction * 100.0)),
         t.guarded.figures.served_fraction == 1.0,
     ));
     match t.story {
@@ -79,7 +78,7 @@ fn naive_serves_few(t: &Timelines) -> Check {
             "naive serves < {} % of sessions",
             NAIVE_SERVED_BELOW * 100.0
         ),
-        pct(served),
+        format!("{} %", tenths(served * 100.0)),
         served < NAIVE_SERVED_BELOW,
     )
 }

@@ -11,13 +11,13 @@ use serde_json::{Map, Value, json};
 use crate::common::beam::{self, BeamRun};
 use crate::common::plot_lines::{Axis, Band, line_charts, log_counts, timeline, timelines};
 use crate::common::report::markdown_table;
-use crate::common::units::{count, group_digits, human_ns};
+use crate::common::units::{count, group_digits, human_ns, tenths};
 use crate::semaphore::beam as semaphore_beam;
 use crate::semaphore::measure::{GateKind, GateTimes, Timelines};
 
 /// A fraction as a percentage with one decimal: `99.5 %`.
-pub fn pct(fraction: f64) -> String {
-    format!("{:.1} %", fraction * 100.0)
+fn pct(fraction: f64) -> String {
+    format!("{} %", tenths(fraction * 100.0))
 }
 
 /// One run's figures and its timeline, as the results file keys them.
