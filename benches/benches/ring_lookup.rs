@@ -19,6 +19,7 @@ use criterion::{BenchmarkGroup, Criterion, Throughput, criterion_group, criterio
 use ring_kit::naive::{Actor, CopyOut, Locked, Raw, ReadLocked};
 use ring_kit::{Global, Lookup, Published, PublishedCached, Ring, RingAccess, RingRead, hash_id};
 use solution_ring::{FastGlobal, WithArcSwapCache};
+use workbook::ring::measure::Strategy;
 
 /// What runs beside the measured thread.
 #[derive(Clone, Copy, PartialEq)]
@@ -136,16 +137,36 @@ fn lookups(c: &mut Criterion) {
         group.measurement_time(Duration::from_secs(3));
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         let actor = Arc::new(Actor::start(ring(), cores).expect("a cluster"));
-        bench_access(&mut group, "actor", &*actor, beside);
-        bench_access(&mut group, "copy_out", &CopyOut::new(ring()), beside);
-        bench_access(&mut group, "locked", &Locked::new(ring()), beside);
-        bench_access(&mut group, "read_locked", &ReadLocked::new(ring()), beside);
-        let global = FastGlobal::named(&format!("bench/{situation}"));
-        global.put(ring());
-        bench_access(&mut group, "fastglobal", &Published(global.clone()), beside);
+        bench_access(&mut group, Strategy::Actor.key(), &*actor, beside);
         bench_access(
             &mut group,
-            "fastglobal_cached",
+            Strategy::CopyOut.key(),
+            &CopyOut::new(ring()),
+            beside,
+        );
+        bench_access(
+            &mut group,
+            Strategy::Locked.key(),
+            &Locked::new(ring()),
+            beside,
+        );
+        bench_access(
+            &mut group,
+            Strategy::ReadLocked.key(),
+            &ReadLocked::new(ring()),
+            beside,
+        );
+        let global = FastGlobal::named(&format!("bench/{situation}"));
+        global.put(ring());
+        bench_access(
+            &mut group,
+            Strategy::FastGlobal.key(),
+            &Published(global.clone()),
+            beside,
+        );
+        bench_access(
+            &mut group,
+            Strategy::FastGlobalCached.key(),
             &PublishedCached(global),
             beside,
         );
@@ -153,12 +174,12 @@ fn lookups(c: &mut Criterion) {
         arc_swap.put(ring());
         bench_access(
             &mut group,
-            "arc_swap_cache",
+            Strategy::ArcSwapCache.key(),
             &PublishedCached(arc_swap),
             beside,
         );
         if beside != Beside::Writer {
-            bench_read(&mut group, "raw", &Raw(ring()), beside);
+            bench_read(&mut group, Strategy::Raw.key(), &Raw(ring()), beside);
             FastGlobal::<Ring>::named("bench/by_name").put(ring());
             bench_read(
                 &mut group,

@@ -5,7 +5,7 @@
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use workbook::semaphore::rigs::{ProcessSemaphore, gate_cycles, gates};
+use workbook::semaphore::measure::{GateKind, ProcessSemaphore, gate_cycles, gates};
 
 /// Time for `iters` cycles on each of `threads` threads at once.
 fn contended(threads: usize, iters: u64, cycles: impl Fn(u64) + Sync) -> Duration {
@@ -28,7 +28,7 @@ fn semaphores(c: &mut Criterion) {
             });
         }
         let process = ProcessSemaphore::new(1 << 20, threads).expect("could not start a cluster");
-        group.bench_function("process", |b| {
+        group.bench_function(GateKind::Process.key(), |b| {
             b.iter_custom(|iters| {
                 contended(threads, iters, |n| {
                     std::hint::black_box(process.cycles(n));

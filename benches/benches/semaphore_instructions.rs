@@ -9,24 +9,22 @@ use std::hint::black_box;
 use std::sync::Arc;
 
 use gungraun::{library_benchmark, library_benchmark_group, main};
-use workbook::semaphore::rigs::{Gate, ProcessSemaphore, gate_cycles, gates};
+use workbook::semaphore::measure::{Gate, GateKind, ProcessSemaphore, gate_cycles};
 
 const CYCLES: u64 = 1_000;
 
-fn gate(key: &str) -> Arc<dyn Gate> {
-    let gate = gates()
-        .into_iter()
-        .find(|g| g.key() == key)
-        .expect("a known gate");
+/// The in-process gate of `kind`, warmed up: an enum, so a misspelt gate does not compile.
+fn gate(kind: GateKind) -> Arc<dyn Gate> {
+    let gate = workbook::semaphore::measure::gate(kind).expect("an in-process gate");
     gate_cycles(gate.as_ref(), CYCLES); // warm up
     gate
 }
 
 #[library_benchmark]
-#[bench::bare_atomic_pair(setup = gate, args = ("bare_atomic_pair"))]
-#[bench::semaphore(setup = gate, args = ("semaphore"))]
-#[bench::tokio_semaphore(setup = gate, args = ("tokio_semaphore"))]
-#[bench::mutex_counter(setup = gate, args = ("mutex_counter"))]
+#[bench::bare_atomic_pair(setup = gate, args = (GateKind::BareAtomicPair))]
+#[bench::semaphore(setup = gate, args = (GateKind::Semaphore))]
+#[bench::tokio_semaphore(setup = gate, args = (GateKind::TokioSemaphore))]
+#[bench::mutex_counter(setup = gate, args = (GateKind::MutexCounter))]
 fn thousand_cycles(gate: Arc<dyn Gate>) -> Arc<dyn Gate> {
     gate_cycles(gate.as_ref(), black_box(CYCLES));
     gate

@@ -25,8 +25,8 @@ pub const SCENARIOS: &[&dyn Scenario] = &[
     &crate::fanout::FanoutScenario,
     &crate::ring::RingStorm,
     &crate::placement::PlacementScenario,
-    &crate::semaphore::stampede::Stampede,
-    &crate::semaphore::stampede::Outage,
+    &crate::semaphore::Stampede,
+    &crate::semaphore::Outage,
     &crate::reconnect::Reconnect,
 ];
 

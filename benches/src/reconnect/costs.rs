@@ -29,13 +29,36 @@ use serde_json::{Map, Value, json};
 use solution_fanout::manifold::Manifold;
 use solution_ring::FastGlobal;
 
+use crate::common::blog::{FASTGLOBAL_READ_US, PER_SEND_US, REQUEST_REPLY_US};
 use crate::common::params::Choice;
 use crate::common::stats::{median, nanos};
 use crate::fanout::measure::{Setup, measure};
 use crate::send_cost::rigs::{ClusterSend, SendRig};
 
-/// The profiles, in the order the results list them.
-pub const PROFILES: [&str; 3] = ["blog", "rust", "beam"];
+/// Where a profile's costs come from, in the order the results list them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Origin {
+    /// The post's figures (Discord's BEAM, 2017).
+    Blog,
+    /// This machine's Rust figures.
+    Rust,
+    /// The BEAM's figures measured on this machine.
+    Beam,
+}
+
+impl Origin {
+    /// Every origin, in the order the results list them.
+    pub const ALL: [Origin; 3] = [Origin::Blog, Origin::Rust, Origin::Beam];
+
+    /// The profile's name in `--set profile=`, the results and the tables.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Origin::Blog => "blog",
+            Origin::Rust => "rust",
+            Origin::Beam => "beam",
+        }
+    }
+}
 
 /// What each step costs, in real nanoseconds.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
@@ -54,11 +77,29 @@ pub struct Costs {
     pub per_receiver_ns: f64,
 }
 
+impl Costs {
+    /// Every cost is a real, finite, non-negative number.
+    pub fn check(&self) -> Result<(), String> {
+        let all = [
+            ("ring_lookup_ns", self.ring_lookup_ns),
+            ("fastglobal_lookup_ns", self.fastglobal_lookup_ns),
+            ("call_ns", self.call_ns),
+            ("send_ns", self.send_ns),
+            ("node_send_ns", self.node_send_ns),
+            ("per_receiver_ns", self.per_receiver_ns),
+        ];
+        match all.iter().find(|(_, v)| !v.is_finite() || *v < 0.0) {
+            Some((name, value)) => Err(format!("the cost {name} is {value}: not a duration")),
+            None => Ok(()),
+        }
+    }
+}
+
 /// A named set of costs and where each came from.
 #[derive(Clone, Debug)]
 pub struct Profile {
-    /// `blog`, `rust` or `beam`.
-    pub name: &'static str,
+    /// Where its costs come from: its name.
+    pub origin: Origin,
     /// The costs.
     pub costs: Costs,
     /// Where each cost came from, by the cost's key.
@@ -66,6 +107,11 @@ pub struct Profile {
 }
 
 impl Profile {
+    /// `blog`, `rust` or `beam`.
+    pub fn name(&self) -> &'static str {
+        self.origin.name()
+    }
+
     /// The costs and their sources, as the results file holds them.
     pub fn json(&self) -> Value {
         let mut costs = serde_json::to_value(self.costs).expect("costs serialize");
@@ -76,24 +122,26 @@ impl Profile {
 
 /// The blog's figures (and, where the post has none, what stands in for them).
 pub fn blog() -> Profile {
+    let send_us = (PER_SEND_US[0] + PER_SEND_US[1]) / 2.0;
     let costs = Costs {
-        ring_lookup_ns: 12_000.0,
-        fastglobal_lookup_ns: 300.0,
-        call_ns: 12_000.0,
-        send_ns: 50_000.0,
-        node_send_ns: 50_000.0,
+        ring_lookup_ns: REQUEST_REPLY_US * 1e3,
+        fastglobal_lookup_ns: FASTGLOBAL_READ_US * 1e3,
+        call_ns: REQUEST_REPLY_US * 1e3,
+        send_ns: send_us * 1e3,
+        node_send_ns: send_us * 1e3,
         per_receiver_ns: 0.0,
     };
+    let [low, high] = PER_SEND_US;
     let sources = json!({
-        "ring_lookup_ns": "the post: request/reply with another process is about 12 µs",
-        "fastglobal_lookup_ns": "the post: FastGlobal brings a lookup down to 0.3 µs",
-        "call_ns": "the post's 12 µs request/reply (it gives no registry or join figure)",
-        "send_ns": "the post: one send/2 takes 30–70 µs of wall clock; the middle, 50 µs",
+        "ring_lookup_ns": format!("the post: request/reply with another process is about {REQUEST_REPLY_US} µs"),
+        "fastglobal_lookup_ns": format!("the post: FastGlobal brings a lookup down to {FASTGLOBAL_READ_US} µs"),
+        "call_ns": format!("the post's {REQUEST_REPLY_US} µs request/reply (it gives no registry or join figure)"),
+        "send_ns": format!("the post: one send/2 takes {low}–{high} µs of wall clock; the middle, {send_us} µs"),
         "node_send_ns": "one send/2: Manifold makes the guild send once per node",
         "per_receiver_ns": "none: the post counts Manifold's sends, not the pids it groups",
     });
     Profile {
-        name: "blog",
+        origin: Origin::Blog,
         costs,
         sources: sources.as_object().cloned().unwrap_or_default(),
     }
@@ -180,7 +228,7 @@ fn rust_from(dir: &Path) -> Result<Profile, String> {
         "per_receiver_ns": format!("fanout.json ({}): (strategies.manifold.guild_publish_ns − session_nodes × send_ns) ÷ members", date(&r.fanout)),
     });
     Ok(Profile {
-        name: "rust",
+        origin: Origin::Rust,
         costs,
         sources: sources.as_object().cloned().unwrap_or_default(),
     })
@@ -208,20 +256,21 @@ pub fn beam(dir: &Path) -> Result<Profile, String> {
         "per_receiver_ns": "fanout.json: (strategies.beam_manifold.guild_publish_ns − session_nodes × send_ns) ÷ members",
     });
     Ok(Profile {
-        name: "beam",
+        origin: Origin::Beam,
         costs,
         sources: sources.as_object().cloned().unwrap_or_default(),
     })
 }
 
-/// The profiles `choice` asks for (0 = every one that has figures), and the ones left out, why.
+/// The profiles `choice` asks for (`all`: every one that has figures), and the ones left out,
+/// why.
 pub fn chosen(choice: Profiles) -> Result<(Vec<Profile>, Map<String, Value>), String> {
     let dir = crate::common::lab::workspace().join("book/src/results");
     let mut left_out = Map::new();
     let profiles = match choice {
-        Profiles::Blog => vec![blog()],
-        Profiles::Rust => vec![rust(&dir)],
-        Profiles::Beam => vec![beam(&dir).map_err(|why| {
+        Profiles::Only(Origin::Blog) => vec![blog()],
+        Profiles::Only(Origin::Rust) => vec![rust(&dir)],
+        Profiles::Only(Origin::Beam) => vec![beam(&dir).map_err(|why| {
             format!("the beam profile needs the BEAM's figures in the committed results: {why}")
         })?],
         Profiles::All => {
@@ -229,7 +278,7 @@ pub fn chosen(choice: Profiles) -> Result<(Vec<Profile>, Map<String, Value>), St
             match beam(&dir) {
                 Ok(beam) => all.push(beam),
                 Err(why) => {
-                    left_out.insert("beam".into(), json!(format!(
+                    left_out.insert(Origin::Beam.name().into(), json!(format!(
                         "no BEAM figures in the committed results ({why}); reproduce send-cost, ring and fanout with Erlang installed, then this"
                     )));
                 }
@@ -238,7 +287,10 @@ pub fn chosen(choice: Profiles) -> Result<(Vec<Profile>, Map<String, Value>), St
         }
     };
     for profile in &profiles {
-        Scaled::check(&profile.costs).map_err(|e| format!("{} profile: {e}", profile.name))?;
+        profile
+            .costs
+            .check()
+            .map_err(|e| format!("{} profile: {e}", profile.name()))?;
     }
     Ok((profiles, left_out))
 }
@@ -248,25 +300,20 @@ pub fn chosen(choice: Profiles) -> Result<(Vec<Profile>, Map<String, Value>), St
 pub enum Profiles {
     /// The blog's, this machine's, and the BEAM's where its figures are there.
     All,
-    /// The post's figures.
-    Blog,
-    /// This machine's Rust figures.
-    Rust,
-    /// The BEAM's figures measured on this machine.
-    Beam,
+    /// One profile.
+    Only(Origin),
 }
 
 impl Choice for Profiles {
+    /// `all`, then each [`Origin`]'s name (a test holds them to it).
     const NAMES: &'static [&'static str] = &["all", "blog", "rust", "beam"];
 
     fn from_name(name: &str) -> Option<Self> {
-        match name {
-            "all" => Some(Profiles::All),
-            "blog" => Some(Profiles::Blog),
-            "rust" => Some(Profiles::Rust),
-            "beam" => Some(Profiles::Beam),
-            _ => None,
+        if name == "all" {
+            return Some(Profiles::All);
         }
+        let origin = Origin::ALL.into_iter().find(|o| o.name() == name)?;
+        Some(Profiles::Only(origin))
     }
 }
 
@@ -330,58 +377,9 @@ fn measured_on_the_spot(why: &str) -> Profile {
     .map(|key| (key.to_owned(), Value::String(note.clone())))
     .collect();
     Profile {
-        name: "rust",
+        origin: Origin::Rust,
         costs,
         sources,
-    }
-}
-
-/// The costs as the model charges them: each multiplied by the population's scale (a simulated
-/// session stands for `scale` real ones), in seconds of virtual time.
-#[derive(Clone, Copy, Debug)]
-pub struct Scaled {
-    /// A lookup at the ring process.
-    pub ring_lookup: f64,
-    /// A FastGlobal lookup in the session.
-    pub fastglobal_lookup: f64,
-    /// A call served by a registry or a guild.
-    pub call: f64,
-    /// One send to one member.
-    pub send: f64,
-    /// One Manifold send to a node.
-    pub node_send: f64,
-    /// Per receiver in a Manifold send.
-    pub per_receiver: f64,
-}
-
-impl Scaled {
-    /// `costs` × `scale`, in seconds.
-    pub fn new(costs: &Costs, scale: f64) -> Scaled {
-        let s = |ns: f64| ns * 1e-9 * scale;
-        Scaled {
-            ring_lookup: s(costs.ring_lookup_ns),
-            fastglobal_lookup: s(costs.fastglobal_lookup_ns),
-            call: s(costs.call_ns),
-            send: s(costs.send_ns),
-            node_send: s(costs.node_send_ns),
-            per_receiver: s(costs.per_receiver_ns),
-        }
-    }
-
-    /// Every cost is a real, finite, non-negative number.
-    pub fn check(costs: &Costs) -> Result<(), String> {
-        let all = [
-            ("ring_lookup_ns", costs.ring_lookup_ns),
-            ("fastglobal_lookup_ns", costs.fastglobal_lookup_ns),
-            ("call_ns", costs.call_ns),
-            ("send_ns", costs.send_ns),
-            ("node_send_ns", costs.node_send_ns),
-            ("per_receiver_ns", costs.per_receiver_ns),
-        ];
-        match all.iter().find(|(_, v)| !v.is_finite() || *v < 0.0) {
-            Some((name, value)) => Err(format!("the cost {name} is {value}: not a duration")),
-            None => Ok(()),
-        }
     }
 }
 
@@ -393,7 +391,7 @@ mod tests {
     fn the_committed_results_give_a_rust_profile_and_a_missing_beam_is_explained() {
         let dir = crate::common::lab::workspace().join("book/src/results");
         let rust = rust_from(&dir).expect("the committed results hold every rust cost");
-        Scaled::check(&rust.costs).unwrap();
+        rust.costs.check().unwrap();
         assert!(rust.costs.ring_lookup_ns > rust.costs.fastglobal_lookup_ns);
         assert_eq!(rust.sources.len(), 6);
         if let Err(why) = beam(&dir) {
@@ -407,7 +405,7 @@ mod tests {
     #[ignore = "measures for seconds; run with --ignored --release"]
     fn measuring_on_the_spot_gives_every_cost() {
         let profile = rust(Path::new("/nonexistent"));
-        Scaled::check(&profile.costs).unwrap();
+        profile.costs.check().unwrap();
         assert!(profile.costs.ring_lookup_ns > profile.costs.fastglobal_lookup_ns);
         let source = profile.sources["send_ns"].as_str().unwrap();
         assert!(
@@ -417,10 +415,14 @@ mod tests {
     }
 
     #[test]
-    fn scaling_multiplies_every_cost() {
-        let scaled = Scaled::new(&blog().costs, 250.0);
-        assert!((scaled.ring_lookup - 0.003).abs() < 1e-12);
-        assert!((scaled.send - 0.0125).abs() < 1e-12);
-        assert_eq!(scaled.per_receiver, 0.0);
+    fn the_choices_are_all_and_every_origin() {
+        let origins: Vec<&str> = Origin::ALL.map(Origin::name).to_vec();
+        assert_eq!(Profiles::NAMES[1..], origins);
+        let blog = blog().costs;
+        assert_eq!(
+            (blog.ring_lookup_ns, blog.fastglobal_lookup_ns),
+            (12_000.0, 300.0)
+        );
+        assert_eq!(blog.send_ns, 50_000.0);
     }
 }

@@ -2,7 +2,7 @@
 //!
 //! The model is Discord's session tier in miniature. Each simulated session **stands for `k` real
 //! ones** (`k` = the real sessions that reconnect ÷ the simulated ones), and each step it takes
-//! costs `k` times a real step (see [`super::costs::Scaled`]). Every process then serves `k` times
+//! costs `k` times a real step (see [`super::model::Scaled`]). Every process then serves `k` times
 //! fewer requests that each take `k` times longer: its total work, its queue in seconds, its
 //! timeouts and every second on the timelines are Discord's, while the run stays small enough for
 //! one thread.
@@ -25,17 +25,19 @@ use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use ring_kit::{Ring, hash_id};
 
+use crate::common::blog;
+
 /// Guilds a session is in (the blog: "an average user is in 5").
-pub const GUILDS_PER_SESSION: usize = 5;
+pub const GUILDS_PER_SESSION: usize = blog::GUILDS_PER_USER as usize;
 /// Session nodes of the tier (the blog: up to 500,000 sessions a node, nearly 5,000,000 users).
-pub const SESSION_NODES: usize = 10;
+pub const SESSION_NODES: usize = (blog::USERS / blog::SESSIONS_PER_NODE) as usize;
 /// Guild nodes, each with one guild registry (the blog: "ten of these processes, one on each
 /// guild node").
-pub const GUILD_NODES: usize = 10;
+pub const GUILD_NODES: usize = blog::REGISTRIES as usize;
 /// Real sessions on one session node (the blog: "up to 500,000 live sessions").
-pub const SESSIONS_PER_NODE: f64 = 500_000.0;
+pub const SESSIONS_PER_NODE: f64 = blog::SESSIONS_PER_NODE as f64;
 /// The largest guild's members (the blog: "/r/Overwatch with up to 30,000 concurrent users").
-pub const LARGEST_GUILD: f64 = 30_000.0;
+pub const LARGEST_GUILD: f64 = blog::LARGE_GUILD_MEMBERS as f64;
 /// How fast guild sizes fall with rank: the r-th largest has `LARGEST_GUILD × r^−SIZE_EXPONENT`.
 pub const SIZE_EXPONENT: f64 = 0.6;
 /// Points per node on the ring (`ex_hash_ring`'s default).
@@ -93,27 +95,7 @@ impl Population {
         let members_per_simulated = SESSION_NODES as f64 * SESSIONS_PER_NODE / sessions as f64;
         let ring = Ring::with_nodes((0..GUILD_NODES).map(|i| format!("guild{i}")), RING_REPLICAS);
 
-        // Guild sizes in simulated members, largest first, until five memberships a session.
-        let wanted = sessions * GUILDS_PER_SESSION;
-        let mut sizes = Vec::new();
-        let mut total = 0;
-        for rank in 1u64.. {
-            let expected =
-                LARGEST_GUILD * (rank as f64).powf(-SIZE_EXPONENT) / members_per_simulated;
-            let mut size = expected.floor() as usize;
-            if rng.random::<f64>() < expected.fract() {
-                size += 1;
-            }
-            // A guild cannot have more simulated members than there are sessions.
-            let size = size.min(sessions).min(wanted - total);
-            if size > 0 {
-                sizes.push(size);
-                total += size;
-            }
-            if total == wanted {
-                break;
-            }
-        }
+        let sizes = guild_sizes(sessions, members_per_simulated, &mut rng);
 
         // Deal the memberships out, five distinct guilds per session.
         let mut slots: Vec<u32> = sizes
@@ -183,6 +165,32 @@ impl Population {
     pub fn members_per_joiner(&self) -> f64 {
         self.scale
     }
+}
+
+/// Guild sizes in simulated members, largest first, until five memberships a session: the r-th
+/// largest has `LARGEST_GUILD × r^−SIZE_EXPONENT` real members, `members_per_simulated` to a
+/// simulated one, a fraction rounded up with its probability.
+fn guild_sizes(sessions: usize, members_per_simulated: f64, rng: &mut SmallRng) -> Vec<usize> {
+    let wanted = sessions * GUILDS_PER_SESSION;
+    let mut sizes = Vec::new();
+    let mut total = 0;
+    for rank in 1u64.. {
+        let expected = LARGEST_GUILD * (rank as f64).powf(-SIZE_EXPONENT) / members_per_simulated;
+        let mut size = expected.floor() as usize;
+        if rng.random::<f64>() < expected.fract() {
+            size += 1;
+        }
+        // A guild cannot have more simulated members than there are sessions.
+        let size = size.min(sessions).min(wanted - total);
+        if size > 0 {
+            sizes.push(size);
+            total += size;
+        }
+        if total == wanted {
+            break;
+        }
+    }
+    sizes
 }
 
 /// Reorders `slots` (consecutive runs of [`GUILDS_PER_SESSION`]) so no run holds a guild twice,

@@ -1,28 +1,31 @@
 //! The reconnect scenario's results: the shape of its JSON, one eight-row table per profile with
 //! the costs beside each other, and the timelines of the four combinations that tell the story.
+//! Every number is written as `crate::common::units` writes it.
 
 use serde_json::{Map, Value, json};
 
 use crate::common::plot_lines::{Axis, line_charts, log_counts, timeline, timelines};
 use crate::common::report::markdown_table;
-use crate::common::units::{group_digits, human_ns};
-use crate::reconnect::costs::Profile;
-use crate::reconnect::model::{Config, Run, Strategy};
+use crate::common::units::{group_digits, human_ns, tenths};
+use crate::reconnect::costs::{Origin, Profile};
+use crate::reconnect::measure::Runs;
+use crate::reconnect::model::{Config, Run, Strategy, Tick};
 use crate::reconnect::population::{
     GUILD_NODES, GUILDS_PER_SESSION, Guild, LARGEST_GUILD, Population, SESSION_NODES,
     SESSIONS_PER_NODE, SIZE_EXPONENT,
 };
 
-/// The combinations the plot shows: every fix, and every fix but one.
-pub const PLOTTED: [&str; 4] = [
-    "actor/semaphore/manifold",
-    "fastglobal/unguarded/manifold",
-    "fastglobal/semaphore/naive",
-    "fastglobal/semaphore/manifold",
+/// The combinations the plot shows: every fix but one, and every fix.
+pub const PLOTTED: [Strategy; 4] = [
+    Strategy::ALL_BUT_FASTGLOBAL,
+    Strategy::ALL_BUT_SEMAPHORE,
+    Strategy::ALL_BUT_MANIFOLD,
+    Strategy::EVERY_FIX,
 ];
 
+/// A fraction as a percentage with one decimal: `99.5 %`.
 fn pct(fraction: f64) -> String {
-    format!("{:.1} %", fraction * 100.0)
+    format!("{} %", tenths(fraction * 100.0))
 }
 
 fn secs(seconds: Option<f64>) -> String {
@@ -59,7 +62,7 @@ const COLUMNS: [&str; 7] = [
     "presence p99",
 ];
 
-fn table(title: &str, rows: &[Vec<String>]) -> String {
+fn combinations_table(title: &str, rows: &[Vec<String>]) -> String {
     let mut header = vec![title];
     header.extend(COLUMNS);
     markdown_table(&header, rows)
@@ -70,7 +73,7 @@ fn real_sessions(population: &Population) -> String {
 }
 
 /// The eight rows of one profile.
-pub fn strategies_table(
+fn strategies_table(
     profile: &Profile,
     runs: &[(Strategy, Run)],
     population: &Population,
@@ -78,27 +81,28 @@ pub fn strategies_table(
     let rows: Vec<Vec<String>> = runs.iter().map(|(s, run)| row(s, run)).collect();
     let title = format!(
         "{} profile: {} sessions of {} nodes reconnect (1 simulated : {})",
-        profile.name,
+        profile.name(),
         real_sessions(population),
         population.restarting,
         group_digits(population.scale.round() as u64)
     );
-    table(&title, &rows)
+    combinations_table(&title, &rows)
 }
 
 /// One session node alone, on the blog's figures.
-pub fn one_node_table(runs: &[(Strategy, Run)], population: &Population) -> String {
+fn one_node_table(runs: &[(Strategy, Run)], population: &Population) -> String {
     let rows: Vec<Vec<String>> = runs.iter().map(|(s, run)| row(s, run)).collect();
     let title = format!(
-        "blog profile, one node alone: {} sessions reconnect (1 simulated : {})",
+        "{} profile, one node alone: {} sessions reconnect (1 simulated : {})",
+        Origin::Blog.name(),
         real_sessions(population),
         group_digits(population.scale.round() as u64)
     );
-    table(&title, &rows)
+    combinations_table(&title, &rows)
 }
 
 /// What each step costs in each profile.
-pub fn costs_table(profiles: &[Profile]) -> String {
+fn costs_table(profiles: &[Profile]) -> String {
     type Cost = fn(&Profile) -> f64;
     let costs: [(&str, Cost); 6] = [
         ("a lookup through the ring process", |p| {
@@ -123,19 +127,13 @@ pub fn costs_table(profiles: &[Profile]) -> String {
         })
         .collect();
     let mut header = vec!["one step costs"];
-    header.extend(profiles.iter().map(|p| p.name));
+    header.extend(profiles.iter().map(Profile::name));
     markdown_table(&header, &rows)
 }
 
 /// A combination as the tables name it (its key), and what it lacks of every fix.
 fn legend_name(strategy: &Strategy) -> String {
-    use crate::reconnect::model::{FanoutWay, Guard, RingWay};
-    let lacks = [
-        (strategy.ring == RingWay::Actor, "FastGlobal"),
-        (strategy.guard == Guard::Unguarded, "the semaphore"),
-        (strategy.fanout == FanoutWay::Naive, "Manifold"),
-    ];
-    let lacking: Vec<&str> = lacks.iter().filter(|(l, _)| *l).map(|(_, n)| *n).collect();
+    let lacking = strategy.lacks();
     match lacking[..] {
         [] => format!("{}: every fix", strategy.key()),
         _ => format!(
@@ -149,12 +147,12 @@ fn legend_name(strategy: &Strategy) -> String {
 /// Timelines of the [`PLOTTED`] combinations of one profile: sessions served, ring queues,
 /// registry queue, longest guild mailbox.
 pub fn plot(profile: &str, runs: &[(Strategy, Run)]) -> Result<String, String> {
-    let picked: Vec<(String, &[crate::reconnect::model::Tick])> = PLOTTED
+    let picked: Vec<(String, &[Tick])> = PLOTTED
         .iter()
-        .filter_map(|key| runs.iter().find(|(s, _)| s.key() == *key))
+        .filter_map(|plotted| runs.iter().find(|(s, _)| s == plotted))
         .map(|(strategy, run)| (legend_name(strategy), &run.timeline[..]))
         .collect();
-    let at = |t: &crate::reconnect::model::Tick| t.t_s;
+    let at = |t: &Tick| t.t_s;
     line_charts(&[
         timeline(
             format!("{profile}: sessions served"),
@@ -183,7 +181,7 @@ pub fn plot(profile: &str, runs: &[(Strategy, Run)]) -> Result<String, String> {
 }
 
 /// The runs of one profile as the results file keys them, with their timelines or without.
-pub fn strategies_json(runs: &[(Strategy, Run)], timelines: bool) -> Value {
+fn strategies_json(runs: &[(Strategy, Run)], timelines: bool) -> Value {
     let strategies: Map<String, Value> = runs
         .iter()
         .map(|(strategy, run)| {
@@ -198,7 +196,7 @@ pub fn strategies_json(runs: &[(Strategy, Run)], timelines: bool) -> Value {
 }
 
 /// The model's shape and rules, as the results file records them.
-pub fn model_json(population: &Population, config: &Config) -> Value {
+fn model_json(population: &Population, config: &Config) -> Value {
     let guilds = &population.guilds;
     let real = |g: &Guild| population.real_members(g);
     let over = |n: f64| guilds.iter().filter(|g| real(g) >= n).count();
@@ -226,4 +224,54 @@ pub fn model_json(population: &Population, config: &Config) -> Value {
         "tick_s": config.tick.as_secs_f64(),
         "timeline_every_s": config.tick.as_secs_f64() * config.keep_every as f64,
     })
+}
+
+/// The figures, as the results file holds them: each profile's costs and runs, the profiles left
+/// out and why, the model, one node alone, the wall time.
+pub fn figures(
+    profiles: &[Profile],
+    left_out: Map<String, Value>,
+    runs: &Runs,
+) -> Map<String, Value> {
+    let mut figures = Map::new();
+    let by_profile: Map<String, Value> = profiles
+        .iter()
+        .zip(&runs.by_profile)
+        .map(|(profile, runs)| {
+            let strategies = strategies_json(runs, true);
+            let value = json!({ "costs": profile.json(), "strategies": strategies });
+            (profile.name().to_owned(), value)
+        })
+        .collect();
+    figures.insert("profiles".into(), Value::Object(by_profile));
+    if !left_out.is_empty() {
+        figures.insert("profiles_left_out".into(), Value::Object(left_out));
+    }
+    figures.insert("model".into(), model_json(&runs.population, &runs.config));
+    if let Some(one) = &runs.one_node {
+        figures.insert(
+            "one_node".into(),
+            json!({
+                "profile": Origin::Blog.name(),
+                "model": model_json(&one.population, &one.config),
+                "strategies": strategies_json(&one.runs, false),
+            }),
+        );
+    }
+    figures.insert("wall_s".into(), json!(runs.wall_s));
+    figures
+}
+
+/// The costs, then each profile's eight rows, then one node alone.
+pub fn table(profiles: &[Profile], runs: &Runs) -> String {
+    let mut table = costs_table(profiles);
+    for (profile, by_profile) in profiles.iter().zip(&runs.by_profile) {
+        table += "\n";
+        table += &strategies_table(profile, by_profile, &runs.population);
+    }
+    if let Some(one) = &runs.one_node {
+        table += "\n";
+        table += &one_node_table(&one.runs, &one.population);
+    }
+    table
 }

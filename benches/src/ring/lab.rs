@@ -53,3 +53,16 @@ pub fn bar<G: Global<Ring>>() -> Result<BarCheck, String> {
         ),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::common::units::times;
+
+    #[test]
+    fn the_bars_words_state_its_threshold() {
+        let words = LAB.bar.as_ref().expect("a speed bar").words;
+        let threshold = format!("{}×", times(COPY_OUT_OVER_FASTGLOBAL));
+        assert!(words.contains(&threshold), "{words}");
+    }
+}

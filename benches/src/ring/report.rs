@@ -1,271 +1,139 @@
-//! What a ring run reports: the JSON figures and ratios, the bars checked, the two tables and the
-//! plot (the storm beside the blog's, throughput against reader threads, and the ring process's
-//! cost per lookup against sessions calling at once).
+//! What a ring run reports: the JSON figures and ratios, the three tables (the storm beside the
+//! blog's, updates and reader threads, the ring process against sessions calling at once) and the
+//! plot (the storm, throughput against reader threads, the ring process's cost per lookup).
+//!
+//! The BEAM side's cells and bars come from `beam.rs`; the post's figures from
+//! `crate::common::blog`; every number is written as `crate::common::units` writes it.
 
 use std::time::Duration;
 
 use serde_json::{Map, Value, json};
 
-use ring_kit::Ring;
-
-use super::{Measured, STRATEGIES, Setup, bars};
 use crate::common::beam::{self, BeamRun};
-use crate::common::blog::RING_TOTAL_S;
+use crate::common::blog::{GUILDS_PER_USER, RING_PER_LOOKUP_US, RING_TOTAL_S, SESSIONS_PER_NODE};
 use crate::common::plot::{Bar, Panel, bar_panels, stack};
 use crate::common::plot_lines::{Axis, LineChart, Series, line_charts};
 use crate::common::report::markdown_table;
-use crate::common::scenario::Check;
 use crate::common::stats::nanos;
 use crate::common::units::{count, group_digits, human_ns, tick_ns};
+use crate::ring::beam::{self as ring_beam, Way};
+use crate::ring::measure::{Measured, Measurements, Setup, Strategy};
 
-fn find<'a>(measured: &'a [Measured], key: &str) -> &'a Measured {
-    measured
-        .iter()
-        .find(|m| m.key == key)
-        .expect("every strategy is measured")
-}
-
-/// `key ÷ raw` from the storms run in turns with the floor.
-fn over_the_floor(over_raw: &[(&str, f64)], key: &str) -> f64 {
-    over_raw
-        .iter()
-        .find(|(k, _)| *k == key)
-        .map_or(f64::NAN, |(_, ratio)| *ratio)
-}
-
-/// `a ÷ b` on the prehashed storm.
-fn ratio(measured: &[Measured], a: &str, b: &str) -> f64 {
-    nanos(find(measured, a).prehashed.elapsed) / nanos(find(measured, b).prehashed.elapsed)
-}
-
-pub(super) fn figures(
-    measured: &[Measured],
-    over_raw: &[(&str, f64)],
-    lookups: usize,
-    threads: usize,
-    callers: usize,
-) -> Map<String, Value> {
-    let mut strategies = Map::new();
-    for m in measured {
-        let (hashed, prehashed) = (nanos(m.hashed.elapsed), nanos(m.prehashed.elapsed));
-        let mut figures = json!({
-            "total_ns": hashed,
-            "ns_per_lookup": hashed / lookups as f64,
-            "total_prehashed_ns": prehashed,
-            "ns_per_lookup_prehashed": prehashed / lookups as f64,
-            "lookups_per_s_by_threads": m.by_threads.iter()
-                .map(|(t, rate)| (t.to_string(), json!(rate)))
-                .collect::<Map<_, _>>(),
-        });
-        if let Some(u) = m.updates {
-            figures["update_ns"] = json!(u.update_ns);
-            figures["publish_ns"] = json!(u.publish_ns);
-            figures["longest_lookup_during_updates_ns"] = json!(u.longest_lookup_ns);
-            figures["longest_lookup_without_updates_ns"] = json!(u.longest_idle_lookup_ns);
-            figures["longest_kept"] = json!(u.kept);
-            figures["kth_longest_lookup_during_updates_ns"] = json!(u.kth_longest_lookup_ns);
-            figures["kth_longest_lookup_without_updates_ns"] = json!(u.kth_longest_idle_lookup_ns);
-        }
-        if !m.by_callers.is_empty() {
-            figures["ns_per_lookup_by_callers"] = m
-                .by_callers
-                .iter()
-                .map(|(c, ns)| (c.to_string(), json!(ns)))
-                .collect::<Map<_, _>>()
-                .into();
-        }
-        strategies.insert(m.key.to_owned(), figures);
+/// One strategy's figures, as the results file keys them.
+fn strategy_json(m: &Measured, lookups: usize) -> Value {
+    let (hashed, prehashed) = (nanos(m.hashed.elapsed), nanos(m.prehashed.elapsed));
+    let mut figures = json!({
+        "total_ns": hashed,
+        "ns_per_lookup": hashed / lookups as f64,
+        "total_prehashed_ns": prehashed,
+        "ns_per_lookup_prehashed": prehashed / lookups as f64,
+        "lookups_per_s_by_threads": m.by_threads.iter()
+            .map(|(t, rate)| (t.to_string(), json!(rate)))
+            .collect::<Map<_, _>>(),
+    });
+    if let Some(u) = m.updates {
+        figures["update_ns"] = json!(u.update_ns);
+        figures["publish_ns"] = json!(u.publish_ns);
+        figures["longest_lookup_during_updates_ns"] = json!(u.longest_lookup_ns);
+        figures["longest_lookup_without_updates_ns"] = json!(u.longest_idle_lookup_ns);
+        figures["longest_kept"] = json!(u.kept);
+        figures["kth_longest_lookup_during_updates_ns"] = json!(u.kth_longest_lookup_ns);
+        figures["kth_longest_lookup_without_updates_ns"] = json!(u.kth_longest_idle_lookup_ns);
     }
+    if !m.by_callers.is_empty() {
+        figures["ns_per_lookup_by_callers"] = m
+            .by_callers
+            .iter()
+            .map(|(c, ns)| (c.to_string(), json!(ns)))
+            .collect::<Map<_, _>>()
+            .into();
+    }
+    figures
+}
+
+/// Every ratio the results hold: each slow way ÷ FastGlobal, each shared read ÷ the floor, the
+/// ring process ÷ a copy, and the blog's own.
+fn ratios(measured: &Measurements) -> Map<String, Value> {
+    use Strategy::{Actor, CopyOut, FastGlobal, Locked, ReadLocked};
+    let mut ratios = Map::new();
+    let mut over = |a: Strategy, b: &str, ratio: f64| {
+        ratios.insert(format!("{}_over_{b}", a.key()), json!(ratio));
+    };
+    for slow in [Actor, CopyOut, Locked, ReadLocked] {
+        over(slow, FastGlobal.key(), measured.ratio(slow, FastGlobal));
+    }
+    for shared in Strategy::NEAR_THE_FLOOR {
+        over(
+            shared,
+            Strategy::FLOOR.key(),
+            measured.over_the_floor(shared),
+        );
+    }
+    over(Actor, CopyOut.key(), measured.ratio(Actor, CopyOut));
+    let fast = Way::FastGlobal;
+    for slow in [Way::GenServer, Way::Ets] {
+        let ratio = ring_beam::blog_total_s(slow) / ring_beam::blog_total_s(fast);
+        let (slow, fast) = (slow.blog_key(), fast.blog_key());
+        let key = format!("blog_{}_over_{}", slow.unwrap_or("?"), fast.unwrap_or("?"));
+        ratios.insert(key, json!(ratio));
+    }
+    ratios
+}
+
+/// The figures and ratios, as the results file holds them (the BEAM's under `beam`).
+pub fn figures(
+    measured: &Measurements,
+    setup: &Setup,
+    beam: Option<&BeamRun>,
+) -> Map<String, Value> {
+    let lookups = setup.storm.lookups();
+    let strategies: Map<String, Value> = measured
+        .strategies
+        .iter()
+        .map(|m| (m.strategy.key().to_owned(), strategy_json(m, lookups)))
+        .collect();
     let mut out = Map::new();
     out.insert("lookups".into(), json!(lookups));
-    out.insert("threads".into(), json!(threads));
-    out.insert("callers".into(), json!(callers));
+    out.insert("threads".into(), json!(setup.threads));
+    out.insert("callers".into(), json!(setup.callers));
     out.insert("strategies".into(), strategies.into());
-    out.insert(
-        "ratios".into(),
-        json!({
-            "actor_over_fastglobal": ratio(measured, "actor", "fastglobal"),
-            "copy_out_over_fastglobal": ratio(measured, "copy_out", "fastglobal"),
-            "locked_over_fastglobal": ratio(measured, "locked", "fastglobal"),
-            "read_locked_over_fastglobal": ratio(measured, "read_locked", "fastglobal"),
-            "fastglobal_over_raw": over_the_floor(over_raw, "fastglobal"),
-            "fastglobal_cached_over_raw": over_the_floor(over_raw, "fastglobal_cached"),
-            "arc_swap_cache_over_raw": over_the_floor(over_raw, "arc_swap_cache"),
-            "actor_over_copy_out": ratio(measured, "actor", "copy_out"),
-            "blog_actor_over_fastglobal": 30.0 / 0.75,
-            "blog_ets_over_fastglobal": 17.5 / 0.75,
-        }),
-    );
+    out.insert("ratios".into(), ratios(measured).into());
+    if let Some(beam) = beam {
+        out.insert("beam".into(), beam.json().clone());
+    }
     out
 }
 
-pub(super) fn checks(measured: &[Measured], over_raw: &[(&str, f64)], ring: &Ring) -> Vec<Check> {
-    let fast = find(measured, "fastglobal")
-        .updates
-        .expect("fastglobal is updatable");
-    let cached_over_raw = over_the_floor(over_raw, "fastglobal_cached");
-    // Computed from the spec alone with Python's hashlib (see labs/ring/kit/src/ring.rs's tests).
-    let known = ring.nodes().len() == 10
-        && ring.replicas() == 512
-        && ring.find_node(&80_351_110_224_678_912u64) == Some("node-1")
-        && ring.find_node(&41_771_983_423_143_937u64) == Some("node-8");
-    vec![
-        Check::ratio_at_least(
-            "prehashed storm: actor ÷ fastglobal",
-            ratio(measured, "actor", "fastglobal"),
-            bars::ACTOR_OVER_FASTGLOBAL,
-        ),
-        Check::ratio_at_least(
-            "prehashed storm: copy_out ÷ fastglobal",
-            ratio(measured, "copy_out", "fastglobal"),
-            bars::COPY_OUT_OVER_FASTGLOBAL,
-        ),
-        Check::ratio_at_most(
-            "prehashed storm, median of 9 rounds run in turns: fastglobal_cached ÷ raw",
-            cached_over_raw,
-            bars::CACHED_OVER_RAW,
-        ),
-        Check::that(
-            format!(
-                "fastglobal: update_ns (build + publish after one node joins) ≤ {}",
-                human_ns(bars::UPDATE_NS)
-            ),
-            human_ns(fast.update_ns),
-            fast.update_ns <= bars::UPDATE_NS,
-        ),
-        Check::that(
-            format!(
-                "fastglobal: no reader waits on an update (the k-th longest lookup during updates \
-                 ≤ 2 × the k-th longest without + 20 µs, k = {k}, half the updates: a reader \
-                 that waited would wait on most of them, while the OS scheduler pauses a reader \
-                 only now and then)",
-                k = fast.kept,
-            ),
-            format!(
-                "{} during updates, {} without (longest: {} / {})",
-                human_ns(fast.kth_longest_lookup_ns),
-                human_ns(fast.kth_longest_idle_lookup_ns),
-                human_ns(fast.longest_lookup_ns),
-                human_ns(fast.longest_idle_lookup_ns)
-            ),
-            fast.kth_longest_lookup_ns <= 2.0 * fast.kth_longest_idle_lookup_ns + 20e3,
-        ),
-        Check::that(
-            "placement identical to ex_hash_ring (every strategy agreed with the ring; known answers from hashlib)",
-            if known {
-                "agreed"
-            } else {
-                "not the 10 × 512 ring: known answers skipped"
-            },
-            known || ring.nodes().len() != 10 || ring.replicas() != 512,
-        ),
-    ]
+/// A table from a header of owned cells.
+fn table_of(header: &[String], rows: &[Vec<String>]) -> String {
+    let header: Vec<&str> = header.iter().map(String::as_str).collect();
+    markdown_table(&header, rows)
 }
 
-/// The BEAM side's storms, by the Rust strategy they stand beside: a process that owns the ring,
-/// a copy out of a table, FastGlobal (and the BEAM's built-in `:persistent_term`, beside it).
-const BEAM_STORMS: [(&str, &str); 3] = [
-    ("actor", "genserver"),
-    ("copy_out", "ets"),
-    ("fastglobal", "fastglobal"),
-];
-
-/// The figures the BEAM side must report.
-pub(super) const BEAM_FIGURES: [&str; 13] = [
-    "sessions",
-    "storm.genserver.total_ns",
-    "storm.genserver.ns_per_lookup",
-    "storm.genserver.update_ns",
-    "storm.ets.total_ns",
-    "storm.ets.ns_per_lookup",
-    "storm.ets.update_ns",
-    "storm.fastglobal.total_ns",
-    "storm.fastglobal.ns_per_lookup",
-    "storm.fastglobal.update_ns",
-    "storm.persistent_term.total_ns",
-    "storm.persistent_term.ns_per_lookup",
-    "storm.persistent_term.update_ns",
-];
-
-/// The BEAM side's bars ([`bars`]) on its own storm.
-pub(super) fn beam_checks(beam: &BeamRun) -> Vec<Check> {
-    let total = |name: &str| beam.figure(&format!("storm.{name}.total_ns"));
-    let (fast, term) = (total("fastglobal"), total("persistent_term"));
-    vec![
-        Check::ratio_at_least(
-            "BEAM here, storm: genserver ÷ persistent_term",
-            total("genserver") / term,
-            bars::BEAM_GENSERVER_OVER_PERSISTENT_TERM,
-        ),
-        Check::ratio_at_most(
-            "BEAM here, storm: fastglobal and persistent_term, the slower ÷ the faster",
-            fast.max(term) / fast.min(term),
-            bars::BEAM_FASTGLOBAL_WITHIN_PERSISTENT_TERM,
-        ),
-    ]
-}
-
-/// The BEAM's storm beside a Rust strategy: its total (projected for ETS, which runs fewer
-/// sessions) and per lookup; FastGlobal's row also shows `:persistent_term`.
-fn beam_storm_cell(beam: Option<&BeamRun>, key: &str) -> Option<String> {
-    let beam = beam?;
-    let (_, name) = BEAM_STORMS.iter().find(|(k, _)| *k == key)?;
-    let storm = |name: &str| {
-        let figure = |f: &str| beam.figure(&format!("storm.{name}.{f}"));
-        let per = human_ns(figure("ns_per_lookup"));
-        let projected = figure("projected_total_ns");
-        if projected.is_nan() {
-            format!("{} ({per})", human_ns(figure("total_ns")))
-        } else {
-            format!(
-                "{} projected from {} sessions ({per})",
-                human_ns(projected),
-                group_digits(figure("sessions") as u64)
-            )
-        }
+/// The post's storm, as the storm table's last row: `30 s / 17.5 s / 0.75 s`.
+fn blog_row() -> Vec<String> {
+    let join = |figures: &[(&str, f64)], unit: &str| {
+        let cells: Vec<String> = figures.iter().map(|(_, v)| format!("{v} {unit}")).collect();
+        cells.join(" / ")
     };
-    Some(match *name {
-        "fastglobal" => format!(
-            "FastGlobal {}; `persistent_term` {}",
-            storm("fastglobal"),
-            storm("persistent_term")
+    vec![
+        format!(
+            "the blog, {} lookups",
+            rate_text((SESSIONS_PER_NODE * GUILDS_PER_USER) as f64)
         ),
-        name => storm(name),
-    })
+        "process / ETS / FastGlobal".into(),
+        join(&RING_TOTAL_S, "s"),
+        join(&RING_PER_LOOKUP_US, "µs"),
+        "—".into(),
+        "—".into(),
+    ]
 }
 
-/// What replacing the ring cost the BEAM, beside a Rust strategy (FastGlobal's row also shows
-/// `:persistent_term`).
-fn beam_update_cell(beam: Option<&BeamRun>, key: &str) -> Option<String> {
-    let beam = beam?;
-    let (_, name) = BEAM_STORMS.iter().find(|(k, _)| *k == key)?;
-    let update = |name: &str| human_ns(beam.figure(&format!("storm.{name}.update_ns")));
-    Some(match *name {
-        "fastglobal" => format!(
-            "FastGlobal {}; `persistent_term` {}",
-            update("fastglobal"),
-            update("persistent_term")
-        ),
-        name => update(name),
-    })
-}
-
-fn strategy(key: &str) -> (&'static str, &'static str) {
-    STRATEGIES
-        .iter()
-        .find(|(k, _, _)| *k == key)
-        .map_or(("?", "?"), |(_, name, beam)| (name, beam))
-}
-
-pub(super) fn table(
-    measured: &[Measured],
-    over_raw: &[(&str, f64)],
-    setup: &Setup,
-    beam: Option<&BeamRun>,
-) -> String {
-    let (lookups, threads, sweep) = (setup.storm.lookups(), setup.threads, &setup.sweep_threads);
+/// The storm, every strategy beside its BEAM counterpart and the blog.
+fn storm_table(measured: &Measurements, setup: &Setup, beam: Option<&BeamRun>) -> String {
+    let lookups = setup.storm.lookups();
     let n = group_digits(lookups as u64);
-    let mut storm_header: Vec<String> = vec![
+    let mut header: Vec<String> = vec![
         "strategy".into(),
         "BEAM counterpart (blog)".into(),
         format!("{n} lookups, key hashed at lookup"),
@@ -275,12 +143,12 @@ pub(super) fn table(
     ];
     let per = |d: Duration| human_ns(nanos(d) / lookups as f64);
     let mut rows: Vec<Vec<String>> = measured
+        .strategies
         .iter()
         .map(|m| {
-            let (name, beam) = strategy(m.key);
             vec![
-                name.to_owned(),
-                beam.to_owned(),
+                m.strategy.label().to_owned(),
+                ring_beam::counterpart(m.strategy),
                 human_ns(nanos(m.hashed.elapsed)),
                 per(m.hashed.elapsed),
                 human_ns(nanos(m.prehashed.elapsed)),
@@ -288,37 +156,35 @@ pub(super) fn table(
             ]
         })
         .collect();
-    rows.push(vec![
-        "the blog, 2.5 M lookups".into(),
-        "process / ETS / FastGlobal".into(),
-        "30 s / 17.5 s / 0.75 s".into(),
-        "12 µs / 7 µs / 0.3 µs".into(),
-        "—".into(),
-        "—".into(),
-    ]);
+    rows.push(blog_row());
     let cells = measured
+        .strategies
         .iter()
-        .map(|m| beam_storm_cell(beam, m.key))
+        .map(|m| ring_beam::storm_cell(beam, m.strategy))
         .collect();
-    beam::add_column(beam, &mut storm_header, &mut rows, 2, cells);
-    let header: Vec<&str> = storm_header.iter().map(String::as_str).collect();
-    let storm = markdown_table(&header, &rows);
+    beam::add_column(beam, &mut header, &mut rows, 2, cells);
+    table_of(&header, &rows)
+}
 
-    let mut update_header = vec![
+/// Updates while readers run, and lookups per second against reader threads.
+fn updates_table(measured: &Measurements, setup: &Setup, beam: Option<&BeamRun>) -> String {
+    let mut header = vec![
         "strategy".to_owned(),
         "update: build + publish".to_owned(),
         "publish alone".to_owned(),
         "longest lookup: during updates / without".to_owned(),
     ];
-    update_header.extend(
-        sweep
+    header.extend(
+        setup
+            .sweep_threads
             .iter()
             .map(|t| format!("lookups/s, {t} thread{}", if *t == 1 { "" } else { "s" })),
     );
     let mut rows: Vec<Vec<String>> = measured
+        .strategies
         .iter()
         .map(|m| {
-            let mut row = vec![strategy(m.key).0.to_owned()];
+            let mut row = vec![m.strategy.label().to_owned()];
             match m.updates {
                 Some(u) => row.extend([
                     human_ns(u.update_ns),
@@ -336,14 +202,18 @@ pub(super) fn table(
         })
         .collect();
     let cells = measured
+        .strategies
         .iter()
-        .map(|m| beam_update_cell(beam, m.key))
+        .map(|m| ring_beam::update_cell(beam, m.strategy))
         .collect();
-    beam::add_column(beam, &mut update_header, &mut rows, 1, cells);
-    let header: Vec<&str> = update_header.iter().map(String::as_str).collect();
-    let updates = markdown_table(&header, &rows);
-    let actor = find(measured, "actor");
-    let callers_header: Vec<String> = std::iter::once("sessions calling at once".to_owned())
+    beam::add_column(beam, &mut header, &mut rows, 1, cells);
+    table_of(&header, &rows)
+}
+
+/// The ring process's time per lookup against sessions calling at once.
+fn callers_table(measured: &Measurements) -> String {
+    let actor = measured.get(Strategy::Actor);
+    let header: Vec<String> = std::iter::once("sessions calling at once".to_owned())
         .chain(
             actor
                 .by_callers
@@ -351,40 +221,37 @@ pub(super) fn table(
                 .map(|(c, _)| group_digits(*c as u64)),
         )
         .collect();
-    let callers_row: Vec<String> = std::iter::once("ring process: time per lookup".to_owned())
+    let row: Vec<String> = std::iter::once("ring process: time per lookup".to_owned())
         .chain(actor.by_callers.iter().map(|(_, ns)| human_ns(*ns)))
         .collect();
-    let header: Vec<&str> = callers_header.iter().map(String::as_str).collect();
-    let callers = markdown_table(&header, &[callers_row]);
-    let against_the_floor = over_raw
+    table_of(&header, &[row])
+}
+
+/// The chapter's tables, each with its note.
+pub fn table(measured: &Measurements, setup: &Setup, beam: Option<&BeamRun>) -> String {
+    let against_the_floor = measured
+        .floor
         .iter()
-        .map(|(key, ratio)| format!("{key} {ratio:.2}×"))
+        .map(|(strategy, ratio)| format!("{} {ratio:.2}×", strategy.key()))
         .collect::<Vec<_>>()
         .join(", ");
-    let beam_note = beam.map_or(String::new(), |beam| {
-        format!(
-            " BEAM here: `beam/run ring`, the same storm ({} sessions × {} lookups, each session \
-             a process, all released at once) on {} schedulers, keys hashed beforehand (prehashed); ETS runs \
-             {} sessions (a copy of the ring costs too much for all), its total is projected. \
-             Its update is replacing the ring by a fresh one with the same placement, the build \
-             not counted.",
-            group_digits(beam.figure("sessions") as u64),
-            beam.json()["lookups_per_session"],
-            beam.json()["schedulers"],
-            group_digits(beam.figure("storm.ets.sessions") as u64),
-        )
-    });
     format!(
         "{storm}\n*The storm ran on {threads} threads; the ring process on a {threads}-thread node, \
-         called by {} session tasks at once. Blog: FastGlobal's put of the ring took up to a \
+         called by {callers} session tasks at once. Blog: FastGlobal's put of the ring took up to a \
          second. Against the floor, prehashed, run in turns with it (median of 9 rounds): \
-         {against_the_floor}.{beam_note}*\n\n{updates}\n*The ring process against sessions calling at once: {} sessions \
-         of the sweep, prehashed.*\n\n{callers}",
-        group_digits(setup.callers as u64),
-        group_digits(setup.sweep.sessions() as u64),
+         {against_the_floor}.{beam_note}*\n\n{updates}\n*The ring process against sessions calling at once: {sweep} sessions \
+         of the sweep, prehashed.*\n\n{callers_table}",
+        storm = storm_table(measured, setup, beam),
+        threads = setup.threads,
+        callers = group_digits(setup.callers as u64),
+        beam_note = ring_beam::note(beam),
+        updates = updates_table(measured, setup, beam),
+        sweep = group_digits(setup.sweep.sessions() as u64),
+        callers_table = callers_table(measured),
     )
 }
 
+/// A rate as the tables write it: `1.1 M`, `975 k`.
 fn rate_text(rate: f64) -> String {
     if rate >= 1e6 {
         format!("{:.1} M", rate / 1e6)
@@ -403,77 +270,44 @@ fn rate_tick(rate: f64) -> String {
 }
 
 /// A strategy as the tables name it, without the markdown: "Locked: Mutex<Ring>".
-fn plain_name(key: &str) -> String {
-    strategy(key).0.replace('`', "")
+fn plain_name(strategy: Strategy) -> String {
+    strategy.label().replace('`', "")
 }
 
-/// The BEAM's way beside a Rust strategy, as the table's counterpart column names it without the
-/// blog's figure: "GenServer call".
-fn counterpart(key: &str) -> String {
-    let said = strategy(key).1;
-    said.split(" (").next().unwrap_or(said).to_owned()
-}
-
-/// The BEAM's storms measured here, between ours and the blog's: each of [`BEAM_STORMS`] and
-/// `persistent_term`, ETS's total projected to every session when it ran fewer.
-fn beam_storm_bars(beam: Option<&BeamRun>) -> Vec<Bar> {
-    let Some(beam) = beam else { return Vec::new() };
-    let ways = BEAM_STORMS
-        .iter()
-        .map(|(key, name)| (counterpart(key), *name))
-        .chain(std::iter::once((
-            "persistent_term".to_owned(),
-            "persistent_term",
-        )));
-    ways.filter_map(|(said, name)| {
-        let figure = |f: &str| beam.figure(&format!("storm.{name}.{f}"));
-        let (total, projected) = match figure("projected_total_ns") {
-            p if p.is_finite() => (p, " (projected)"),
-            _ => (figure("total_ns"), ""),
-        };
-        (total > 0.0).then(|| Bar::beam_here(format!("{} {said}{projected}", beam.column()), total))
-    })
-    .collect()
-}
-
-pub(super) fn plot(
-    measured: &[Measured],
-    setup: &Setup,
-    beam: Option<&BeamRun>,
-) -> Result<String, String> {
-    let lookups = setup.storm.lookups();
+/// The storm's panel: ours, the BEAM's here, the blog's.
+fn storm_panel(measured: &Measurements, setup: &Setup, beam: Option<&BeamRun>) -> Panel {
     let mut bars: Vec<Bar> = measured
+        .strategies
         .iter()
-        .map(|m| Bar::measured(plain_name(m.key), nanos(m.prehashed.elapsed)))
+        .map(|m| Bar::measured(plain_name(m.strategy), nanos(m.prehashed.elapsed)))
         .collect();
-    bars.extend(beam_storm_bars(beam));
-    for (key, seconds) in RING_TOTAL_S {
-        // The blog's keys: a Rust strategy's, or (ETS) the BEAM's way beside one.
-        let beside = BEAM_STORMS
-            .iter()
-            .find(|(rust, beam)| *rust == key || *beam == key)
-            .map_or(key.to_owned(), |(rust, _)| counterpart(rust));
-        bars.push(Bar::blog(
-            format!("BEAM {beside}"),
-            seconds * 1e9,
-            seconds * 1e9,
-        ));
-    }
-    let storm = bar_panels(&[Panel {
+    bars.extend(ring_beam::storm_bars(beam));
+    bars.extend(ring_beam::blog_bars());
+    Panel {
         title: format!(
             "{} lookups, prehashed, every core",
-            group_digits(lookups as u64)
+            group_digits(setup.storm.lookups() as u64)
         ),
         axis: "time for the whole storm (log scale)".into(),
         bars,
         format: human_ns,
         tick: tick_ns,
-    }])?;
+    }
+}
+
+/// The plot: the storm, throughput against reader threads, the ring process against callers.
+pub fn plot(
+    measured: &Measurements,
+    setup: &Setup,
+    beam: Option<&BeamRun>,
+) -> Result<String, String> {
+    let storm = bar_panels(&[storm_panel(measured, setup, beam)])?;
     let series = measured
+        .strategies
         .iter()
         .map(|m| {
             let points = m.by_threads.iter().map(|&(t, rate)| (t as f64, rate));
-            Series::line(plain_name(m.key), points.collect())
+            Series::line(plain_name(m.strategy), points.collect())
         })
         .collect();
     let threads = LineChart {
@@ -483,6 +317,7 @@ pub(super) fn plot(
         series,
         band: None,
     };
+    let by_callers = &measured.get(Strategy::Actor).by_callers;
     let callers = LineChart {
         title: format!(
             "The ring process: {} sessions' lookups",
@@ -491,14 +326,43 @@ pub(super) fn plot(
         x: Axis::log("sessions calling at once (log scale)", count),
         y: Axis::log("time per lookup (log scale)", human_ns),
         series: vec![Series::line(
-            plain_name("actor"),
-            find(measured, "actor")
-                .by_callers
-                .iter()
-                .map(|&(c, ns)| (c as f64, ns))
-                .collect(),
+            plain_name(Strategy::Actor),
+            by_callers.iter().map(|&(c, ns)| (c as f64, ns)).collect(),
         )],
         band: None,
     };
     Ok(stack(&[storm, line_charts(&[threads, callers])?]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_blog_row_reads_as_the_post_writes_it() {
+        let row = blog_row();
+        assert_eq!(row[0], "the blog, 2.5 M lookups");
+        assert_eq!(row[2], "30 s / 17.5 s / 0.75 s");
+        assert_eq!(row[3], "12 µs / 7 µs / 0.3 µs");
+        let total = ring_beam::blog_total_s;
+        assert_eq!(total(Way::GenServer) / total(Way::FastGlobal), 40.0);
+    }
+
+    #[test]
+    fn counterparts_name_the_blogs_figure() {
+        assert_eq!(
+            ring_beam::counterpart(Strategy::Actor),
+            "GenServer call (12 µs)"
+        );
+        assert_eq!(
+            ring_beam::counterpart(Strategy::CopyOut),
+            "ETS lookup (7 µs)"
+        );
+        assert_eq!(
+            ring_beam::counterpart(Strategy::FastGlobal),
+            "FastGlobal get (0.3 µs)"
+        );
+        assert_eq!(ring_beam::counterpart(Strategy::Raw), "—");
+        assert_eq!(Way::beside(Strategy::Locked), None);
+    }
 }

@@ -60,3 +60,16 @@ pub fn bar<C: Client>(make: impl Fn(&Config) -> C) -> Result<BarCheck, String> {
     };
     Ok(BarCheck { reached, measured })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::common::units::times;
+
+    #[test]
+    fn the_bars_words_state_its_threshold() {
+        let words = LAB.bar.as_ref().expect("a speed bar").words;
+        let threshold = format!("{} ×", times(TIME_TO_ALL_SERVED_OVER_IDEAL));
+        assert!(words.contains(&threshold), "{words}");
+    }
+}

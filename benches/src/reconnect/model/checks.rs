@@ -7,9 +7,11 @@ use std::sync::atomic::Ordering::Relaxed;
 
 use cluster::ClusterStats;
 
+use super::figures::{Figures, Presence, Run, StageCalls};
+use super::ideal::ideal_s;
+use super::metrics::Calls;
 use super::metrics::Sampler;
 use super::processes::Common;
-use super::{Calls, Figures, Presence, Run, StageCalls, ideal::ideal_s};
 use crate::reconnect::population::{GUILDS_PER_SESSION, SESSION_NODES};
 
 /// Checks the run's conservation laws and sums it up.
@@ -37,38 +39,10 @@ pub(super) fn summarize(
         registry: metrics.registry.snapshot(),
         join: metrics.join.snapshot(),
     };
-    let stages = [calls.ring, calls.registry, calls.join];
-    // Every call ends as replied, rejected or timed out, or is still waiting; a session waits in
-    // at most one call, and a served session in none.
-    let in_flight: u64 = stages.iter().map(|c| c.in_flight_at_end).sum();
-    for (name, c) in ["ring", "registry", "join"].iter().zip(&stages) {
-        if c.attempted != c.replied + c.rejected + c.timed_out + c.in_flight_at_end {
-            return Err(format!("{name} calls do not add up: {c:?}"));
-        }
-    }
-    if in_flight > sessions - served {
-        return Err(format!(
-            "{in_flight} calls in flight at the end, but only {} sessions unserved",
-            sessions - served
-        ));
-    }
-    // What the sessions counted is what the cluster saw.
-    let replied: u64 = stages.iter().map(|c| c.replied).sum();
-    let timed_out: u64 = stages.iter().map(|c| c.timed_out).sum();
-    let sent: u64 = stages.iter().map(|c| c.attempted - c.rejected).sum();
-    if stats.timeouts != timed_out
-        || stats.calls != sent
-        || replied > stats.replies
-        || stats.replies > replied + in_flight
-    {
-        return Err(format!(
-            "calls do not add up: the sessions made {sent}, got {replied} replies and {timed_out} timeouts; \
-             the cluster counted {} calls, {} replies and {} timeouts",
-            stats.calls, stats.replies, stats.timeouts
-        ));
-    }
+    check_calls(&calls, sessions - served, stats)?;
     let presence = check_presence(common)?;
 
+    let stages = [calls.ring, calls.registry, calls.join];
     let served_for = |f: fn(&Calls) -> f64| stages.iter().map(f).sum::<f64>();
     let (useful, wasted) = (served_for(|c| c.useful_s), served_for(|c| c.wasted_s));
     let histogram = metrics.presence.lock().expect("presence lock");
@@ -95,6 +69,40 @@ pub(super) fn summarize(
         figures,
         timeline: sampler.timeline,
     })
+}
+
+/// The calls' books: every call ends as replied, rejected or timed out, or is still waiting; a
+/// session waits in at most one call (a served one in none); and what the sessions counted is
+/// what the cluster saw.
+fn check_calls(calls: &StageCalls, unserved: u64, stats: &ClusterStats) -> Result<(), String> {
+    let stages = [calls.ring, calls.registry, calls.join];
+    let in_flight: u64 = stages.iter().map(|c| c.in_flight_at_end).sum();
+    for (name, c) in ["ring", "registry", "join"].iter().zip(&stages) {
+        if c.attempted != c.replied + c.rejected + c.timed_out + c.in_flight_at_end {
+            return Err(format!("{name} calls do not add up: {c:?}"));
+        }
+    }
+    if in_flight > unserved {
+        return Err(format!(
+            "{in_flight} calls in flight at the end, but only {unserved} sessions unserved"
+        ));
+    }
+    // What the sessions counted is what the cluster saw.
+    let replied: u64 = stages.iter().map(|c| c.replied).sum();
+    let timed_out: u64 = stages.iter().map(|c| c.timed_out).sum();
+    let sent: u64 = stages.iter().map(|c| c.attempted - c.rejected).sum();
+    if stats.timeouts != timed_out
+        || stats.calls != sent
+        || replied > stats.replies
+        || stats.replies > replied + in_flight
+    {
+        return Err(format!(
+            "calls do not add up: the sessions made {sent}, got {replied} replies and {timed_out} timeouts; \
+             the cluster counted {} calls, {} replies and {} timeouts",
+            stats.calls, stats.replies, stats.timeouts
+        ));
+    }
+    Ok(())
 }
 
 /// Every presence event reached every session node that had members when it was published,

@@ -4,7 +4,8 @@
 //! how much work each process must do, so a run near it wasted nothing, and a run far from it lost
 //! its time somewhere the table will show.
 
-use super::{Config, FanoutWay, RingWay};
+use super::config::Config;
+use super::strategy::{FanoutWay, RingWay};
 use crate::reconnect::population::{
     GUILD_NODES, GUILDS_PER_SESSION, Guild, Population, SESSION_NODES,
 };

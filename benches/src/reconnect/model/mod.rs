@@ -23,6 +23,9 @@
 //!
 //! | file | what |
 //! | --- | --- |
+//! | `strategy.rs` | the combinations of fixes, and the ones the scenario names |
+//! | `config.rs` | what a run is given besides the population |
+//! | `figures.rs` | what a run gives back: its summary and its timeline |
 //! | `session.rs` | a reconnecting session: lookup, registry call, join, five times |
 //! | `processes.rs` | ring processes, registries, guilds, the tallies, and `Busy`, a process's schedule |
 //! | `metrics.rs` | the counters, queues, latencies and the timeline |
@@ -30,14 +33,16 @@
 //! | `ideal.rs` | the shortest time capacity alone allows |
 
 mod checks;
+mod config;
+mod figures;
 mod ideal;
 mod metrics;
 mod processes;
 mod session;
+mod strategy;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
-use std::time::Duration;
 
 use cluster::Cluster;
 use fanout_kit::Fanout as _;
@@ -46,198 +51,21 @@ use ring_kit::Global as _;
 use ring_kit::naive::ring_process;
 use semaphore_kit::Client;
 use semaphore_kit::naive::Unguarded;
-use serde::Serialize;
 use solution_fanout::manifold::Manifold;
 use solution_ring::FastGlobal;
 use solution_semaphore::{Guarded, Semaphore};
 use tokio::time::{Instant, sleep_until};
 
 use self::checks::summarize;
+pub use self::config::{Config, Scaled};
+pub use self::figures::{Figures, Presence, Run, StageCalls};
 pub use self::ideal::ideal_s;
 use self::metrics::Sampler;
 pub use self::metrics::{Calls, Tick};
 use self::processes::{Common, Fan, Guilds, guild, registry, ring_front, tally};
 use self::session::Sessions;
-use crate::reconnect::costs::Scaled;
+pub use self::strategy::{FanoutWay, Guard, RingWay, Strategy};
 use crate::reconnect::population::{GUILD_NODES, Population, SESSION_NODES};
-
-/// How sessions find a guild's node.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum RingWay {
-    /// A call to the node's ring process.
-    Actor,
-    /// A read of the ring in FastGlobal.
-    FastGlobal,
-}
-
-/// Whether the registry calls go through a semaphore.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Guard {
-    /// Every call goes out.
-    Unguarded,
-    /// At most `limit` calls in flight per (session node, registry); over it, bail at once.
-    Semaphore,
-}
-
-/// How a guild sends a presence event to its members.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum FanoutWay {
-    /// One send per member.
-    Naive,
-    /// One send per node, with its receivers (Manifold).
-    Manifold,
-}
-
-/// One combination of fixes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Strategy {
-    /// Ring lookups.
-    pub ring: RingWay,
-    /// Registry calls.
-    pub guard: Guard,
-    /// Presence fanout.
-    pub fanout: FanoutWay,
-}
-
-impl Strategy {
-    /// All eight, no fix first, every fix last.
-    pub const ALL: [Strategy; 8] = {
-        let mut all = [Strategy {
-            ring: RingWay::Actor,
-            guard: Guard::Unguarded,
-            fanout: FanoutWay::Naive,
-        }; 8];
-        let mut i = 0;
-        while i < 8 {
-            all[i] = Strategy {
-                ring: if i & 4 == 0 {
-                    RingWay::Actor
-                } else {
-                    RingWay::FastGlobal
-                },
-                guard: if i & 2 == 0 {
-                    Guard::Unguarded
-                } else {
-                    Guard::Semaphore
-                },
-                fanout: if i & 1 == 0 {
-                    FanoutWay::Naive
-                } else {
-                    FanoutWay::Manifold
-                },
-            };
-            i += 1;
-        }
-        all
-    };
-
-    /// `ring/guard/fanout`, as the results file keys it: `actor/unguarded/naive`.
-    pub fn key(self) -> String {
-        let ring = match self.ring {
-            RingWay::Actor => "actor",
-            RingWay::FastGlobal => "fastglobal",
-        };
-        let guard = match self.guard {
-            Guard::Unguarded => "unguarded",
-            Guard::Semaphore => "semaphore",
-        };
-        let fanout = match self.fanout {
-            FanoutWay::Naive => "naive",
-            FanoutWay::Manifold => "manifold",
-        };
-        format!("{ring}/{guard}/{fanout}")
-    }
-}
-
-/// Everything one run depends on besides the population. The same config and population always
-/// give the same run.
-#[derive(Clone, Debug)]
-pub struct Config {
-    /// The combination of fixes.
-    pub strategy: Strategy,
-    /// What each step costs in virtual time (already scaled).
-    pub costs: Scaled,
-    /// Calls in flight per (session node, registry) the semaphore allows (simulated calls).
-    pub limit: usize,
-    /// How long a session waits for any reply.
-    pub call_timeout: Duration,
-    /// Wait before retrying a failed call...
-    pub backoff: Duration,
-    /// ... give or take this fraction of it.
-    pub jitter: f64,
-    /// How long to simulate.
-    pub duration: Duration,
-    /// How often queues are sampled.
-    pub tick: Duration,
-    /// Keep one timeline point every this many ticks.
-    pub keep_every: usize,
-    /// Seed of the sessions' backoff jitter.
-    pub seed: u64,
-}
-
-/// What one run produced.
-#[derive(Clone, Debug, Serialize)]
-pub struct Run {
-    /// The summary.
-    pub figures: Figures,
-    /// One point every `keep_every` ticks.
-    pub timeline: Vec<Tick>,
-}
-
-/// The summary of one run.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Figures {
-    /// Sessions that joined all five guilds, as a fraction of all.
-    pub served_fraction: f64,
-    /// When the last of them was served, in seconds; `None` if some never were.
-    pub time_to_all_served_s: Option<f64>,
-    /// The shortest time capacity alone allows: no process can finish its work sooner.
-    pub ideal_s: f64,
-    /// The most requests waiting at all registries together (sampled every tick).
-    pub peak_registry_queue: u64,
-    /// The most joins waiting in one guild's mailbox.
-    pub peak_guild_backlog: u64,
-    /// The most lookups waiting at all ring processes together.
-    pub peak_ring_queue: u64,
-    /// Work spent serving calls whose caller had given up, as a fraction of all work serving
-    /// calls (ring lookups, registry calls and joins; publishing is not a call).
-    pub wasted_work_fraction: f64,
-    /// 99th percentile of presence latency, from the join reaching the guild to a member having
-    /// the event, over every delivery; `None` if nothing was delivered.
-    pub presence_p99_s: Option<f64>,
-    /// The median of the same.
-    pub presence_p50_s: Option<f64>,
-    /// Ring lookups, registry calls and joins.
-    pub calls: StageCalls,
-    /// Presence events: published, delivered, in flight at the end.
-    pub presence: Presence,
-    /// Virtual seconds guilds spent publishing, all together.
-    pub guild_publishing_s: f64,
-}
-
-/// Each stage's calls.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
-pub struct StageCalls {
-    /// Lookups through the ring processes.
-    pub ring: Calls,
-    /// Registry calls.
-    pub registry: Calls,
-    /// Joins.
-    pub join: Calls,
-}
-
-/// What happened to the presence events.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
-pub struct Presence {
-    /// Events published (one per new member).
-    pub events: u64,
-    /// (event, session node) deliveries made; each is one message to the node's tally.
-    pub node_deliveries: u64,
-    /// Members reached, counted at the tallies (each simulated one stands for `scale` real).
-    pub member_deliveries: u64,
-    /// Members that events already sent were still on their way to when the run ended.
-    pub member_deliveries_in_flight: u64,
-}
 
 /// A name for runs of the same model on one cluster, so their FastGlobal names never collide.
 static RUNS: AtomicU64 = AtomicU64::new(0);
@@ -264,62 +92,7 @@ fn run<C: Client>(population: &Arc<Population>, config: &Config, client: C) -> R
     cluster.block_on(async {
         let start = Instant::now();
         let common = Arc::new(Common::new(Arc::clone(population), config.clone()));
-        let tallies = (0..SESSION_NODES)
-            .map(|n| {
-                let common = Arc::clone(&common);
-                session_node(n).spawn(move |inbox| tally(inbox, n, common))
-            })
-            .collect();
-        let fan = match config.strategy.fanout {
-            FanoutWay::Naive => Fan::Naive(Naive::start(&cluster)),
-            FanoutWay::Manifold => Fan::Manifold(Manifold::start(&cluster)),
-        };
-        let guilds = Arc::new(Guilds {
-            common: Arc::clone(&common),
-            fan,
-            tallies,
-            body: Arc::from(&b"online"[..]),
-        });
-        let guild_pids: Vec<_> = population
-            .guilds
-            .iter()
-            .enumerate()
-            .map(|(index, plan)| {
-                let guilds = Arc::clone(&guilds);
-                cluster
-                    .node(plan.owner)
-                    .spawn(move |inbox| guild(inbox, index, guilds))
-            })
-            .collect();
-        let locals: Arc<[u32]> = guild_pids.iter().map(|pid| pid.local()).collect();
-        let registries = (0..GUILD_NODES)
-            .map(|index| {
-                let (locals, common) = (Arc::clone(&locals), Arc::clone(&common));
-                cluster
-                    .node(index)
-                    .spawn(move |inbox| registry(inbox, index, locals, common))
-            })
-            .collect();
-        let rings = (0..population.restarting)
-            .map(|n| {
-                let node = session_node(n);
-                let ring = population.ring.clone();
-                let owner = node.spawn(move |inbox| ring_process(inbox, ring));
-                let common = Arc::clone(&common);
-                node.spawn(move |inbox| ring_front(inbox, owner, common))
-            })
-            .collect();
-        let name = format!("reconnect-ring-{}", RUNS.fetch_add(1, Relaxed));
-        let fastglobal = FastGlobal::<ring_kit::Ring>::named(&name);
-        fastglobal.put(population.ring.clone());
-        let sessions = Arc::new(Sessions {
-            common: Arc::clone(&common),
-            client,
-            registries,
-            rings,
-            fastglobal,
-            guilds: guild_pids,
-        });
+        let sessions = start_processes(&cluster, population, &common, client);
         let tasks: Vec<_> = population
             .sessions
             .iter()
@@ -342,10 +115,80 @@ fn run<C: Client>(population: &Arc<Population>, config: &Config, client: C) -> R
     })
 }
 
+/// Starts every process of the cluster: each session node's tally, the guilds and their fanout,
+/// each guild node's registry, each restarting node's ring process (and the front that charges
+/// its cost), the ring in FastGlobal; and returns what the sessions share.
+fn start_processes<C: Client>(
+    cluster: &Cluster,
+    population: &Arc<Population>,
+    common: &Arc<Common>,
+    client: C,
+) -> Arc<Sessions<C>> {
+    let session_node = |n: usize| cluster.node(GUILD_NODES + n);
+    let tallies = (0..SESSION_NODES)
+        .map(|n| {
+            let common = Arc::clone(common);
+            session_node(n).spawn(move |inbox| tally(inbox, n, common))
+        })
+        .collect();
+    let fan = match common.config.strategy.fanout {
+        FanoutWay::Naive => Fan::Naive(Naive::start(cluster)),
+        FanoutWay::Manifold => Fan::Manifold(Manifold::start(cluster)),
+    };
+    let guilds = Arc::new(Guilds {
+        common: Arc::clone(common),
+        fan,
+        tallies,
+        body: Arc::from(&b"online"[..]),
+    });
+    let guild_pids: Vec<_> = population
+        .guilds
+        .iter()
+        .enumerate()
+        .map(|(index, plan)| {
+            let guilds = Arc::clone(&guilds);
+            cluster
+                .node(plan.owner)
+                .spawn(move |inbox| guild(inbox, index, guilds))
+        })
+        .collect();
+    let locals: Arc<[u32]> = guild_pids.iter().map(|pid| pid.local()).collect();
+    let registries = (0..GUILD_NODES)
+        .map(|index| {
+            let (locals, common) = (Arc::clone(&locals), Arc::clone(common));
+            cluster
+                .node(index)
+                .spawn(move |inbox| registry(inbox, index, locals, common))
+        })
+        .collect();
+    let rings = (0..population.restarting)
+        .map(|n| {
+            let node = session_node(n);
+            let ring = population.ring.clone();
+            let owner = node.spawn(move |inbox| ring_process(inbox, ring));
+            let common = Arc::clone(common);
+            node.spawn(move |inbox| ring_front(inbox, owner, common))
+        })
+        .collect();
+    let name = format!("reconnect-ring-{}", RUNS.fetch_add(1, Relaxed));
+    let fastglobal = FastGlobal::<ring_kit::Ring>::named(&name);
+    fastglobal.put(population.ring.clone());
+    Arc::new(Sessions {
+        common: Arc::clone(common),
+        client,
+        registries,
+        rings,
+        fastglobal,
+        guilds: guild_pids,
+    })
+}
+
 #[cfg(test)]
 mod tests {
+    use std::time::Duration;
+
     use super::*;
-    use crate::reconnect::costs::{Costs, Scaled, blog};
+    use crate::reconnect::costs::{Costs, blog};
 
     fn config(strategy: Strategy, costs: &Costs, population: &Population) -> Config {
         Config {
@@ -362,17 +205,6 @@ mod tests {
         }
     }
 
-    #[test]
-    fn keys_cover_every_combination_once() {
-        let keys: Vec<String> = Strategy::ALL.iter().map(|s| s.key()).collect();
-        assert_eq!(keys[0], "actor/unguarded/naive");
-        assert_eq!(keys[7], "fastglobal/semaphore/manifold");
-        let mut unique = keys.clone();
-        unique.sort();
-        unique.dedup();
-        assert_eq!(unique.len(), 8);
-    }
-
     /// Costs small enough that 400 sessions standing for a whole node go through untroubled.
     const CHEAP: Costs = Costs {
         ring_lookup_ns: 120.0,
@@ -387,7 +219,11 @@ mod tests {
     fn a_tiny_storm_conserves_everything_and_repeats_itself() {
         // The checks inside `simulate` (calls, presence, memberships) hold on every combination.
         let population = Arc::new(Population::new(400, 1, Duration::from_secs(1), 3));
-        for strategy in [Strategy::ALL[0], Strategy::ALL[7], Strategy::ALL[6]] {
+        for strategy in [
+            Strategy::NOTHING_FIXED,
+            Strategy::EVERY_FIX,
+            Strategy::ALL_BUT_MANIFOLD,
+        ] {
             let config = config(strategy, &CHEAP, &population);
             let run = simulate(&population, &config)
                 .unwrap_or_else(|e| panic!("{}: {e}", strategy.key()));
@@ -400,7 +236,7 @@ mod tests {
             assert!(f.presence.member_deliveries > 0);
             assert_eq!(f.calls.join.replied, 2_000);
             assert_eq!(run.timeline.len(), 60);
-            if strategy == Strategy::ALL[7] {
+            if strategy == Strategy::EVERY_FIX {
                 let again = simulate(&population, &config).unwrap();
                 assert_eq!(again.figures, run.figures, "a second run differs");
             }
@@ -412,7 +248,7 @@ mod tests {
         // 500,000 sessions × 5 lookups at 12 µs: 30 s of work behind a 5 s timeout. Lookups time
         // out, stay queued and are served for nobody; the conservation checks still hold.
         let population = Arc::new(Population::new(400, 1, Duration::from_secs(1), 3));
-        let config = config(Strategy::ALL[1], &blog().costs, &population);
+        let config = config(Strategy::MANIFOLD_ONLY, &blog().costs, &population);
         let f = simulate(&population, &config).unwrap().figures;
         assert!(f.served_fraction < 0.5, "{f:?}");
         assert!(f.calls.ring.timed_out > 0 && f.calls.ring.served_for_nobody > 0);

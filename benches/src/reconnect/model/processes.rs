@@ -17,8 +17,9 @@ use serde::{Deserialize, Serialize};
 use solution_fanout::manifold::Manifold;
 use tokio::time::{Instant, sleep_until};
 
-use super::Config;
+use super::config::Config;
 use super::metrics::Metrics;
+use super::strategy::FanoutWay;
 use crate::reconnect::population::{GUILD_NODES, Population, SESSION_NODES};
 
 /// What a session sends to join a guild.
@@ -352,8 +353,8 @@ pub(crate) async fn tally(mut inbox: Process<Event>, node: usize, common: Arc<Co
     let mut last_seq = vec![0u64; common.population.guilds.len()];
     // Naive sends reach the node's members one by one, `spacing` apart, the last just now.
     let spacing = match common.config.strategy.fanout {
-        super::FanoutWay::Naive => common.config.costs.send,
-        super::FanoutWay::Manifold => 0.0,
+        FanoutWay::Naive => common.config.costs.send,
+        FanoutWay::Manifold => 0.0,
     };
     while let Some(event) = inbox.recv().await {
         let guild = event.guild as usize;

@@ -14,9 +14,9 @@ use semaphore_kit::{Client, Lookup, Outcome};
 use solution_ring::FastGlobal;
 use tokio::time::sleep;
 
-use super::RingWay;
 use super::metrics::Stage;
 use super::processes::{Busy, Common, Join, JoinBody};
+use super::strategy::RingWay;
 
 /// What every session task shares.
 pub(crate) struct Sessions<C> {

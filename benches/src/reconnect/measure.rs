@@ -1,0 +1,193 @@
+//! Running the storm: every combination of fixes on each cost profile, and, on the blog's
+//! figures, one session node restarting alone; as many runs at once as the machine has cores (up
+//! to four), each a virtual-time cluster on its own thread.
+//!
+//! The types the report and the bars read ([`Storm`], [`Runs`], [`OneNode`]) live here, so
+//! neither imports the scenario.
+
+use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use crate::common::scenario::Progress;
+use crate::reconnect::costs::{Costs, Origin, Profile};
+use crate::reconnect::model::{Config, Run, Scaled, Strategy, simulate};
+use crate::reconnect::population::Population;
+
+/// The fewest simulated sessions a run takes.
+pub const MIN_SESSIONS: u64 = 200;
+
+/// How often queues are sampled, and how many samples make one point of the timeline.
+const TICK: Duration = Duration::from_millis(100);
+const KEEP_EVERY: usize = 10;
+
+/// The combinations run for one session node alone: without the semaphore through the ring
+/// process and through FastGlobal, and every fix.
+pub const ONE_NODE: [Strategy; 3] = [
+    Strategy::MANIFOLD_ONLY,
+    Strategy::ALL_BUT_SEMAPHORE,
+    Strategy::EVERY_FIX,
+];
+
+/// The storm the parameters ask for.
+pub struct Storm {
+    /// Simulated sessions.
+    pub sessions: usize,
+    /// Session nodes that restart at once.
+    pub restarting: usize,
+    /// Real calls in flight per (session node, registry) the semaphore allows.
+    pub limit: u64,
+    /// Virtual time to simulate.
+    pub duration: Duration,
+}
+
+/// One session node restarting alone, on the blog's figures.
+pub struct OneNode {
+    /// Its sessions.
+    pub population: Arc<Population>,
+    /// The rules its runs followed.
+    pub config: Config,
+    /// Each of [`ONE_NODE`], in that order.
+    pub runs: Vec<(Strategy, Run)>,
+}
+
+/// What the storm gave.
+pub struct Runs {
+    /// Who reconnected.
+    pub population: Arc<Population>,
+    /// The rules every run followed (its strategy and costs aside).
+    pub config: Config,
+    /// Per profile, in the profiles' order: every combination, in [`Strategy::ALL`]'s order.
+    pub by_profile: Vec<Vec<(Strategy, Run)>>,
+    /// One node alone, when the tier restarts several and the first profile is the blog's.
+    pub one_node: Option<OneNode>,
+    /// Wall seconds the whole storm took.
+    pub wall_s: f64,
+}
+
+/// One run to make: a combination on a population.
+struct Job {
+    population: Arc<Population>,
+    config: Config,
+    name: String,
+}
+
+/// How many runs go at once: each is one thread (a virtual-time cluster).
+pub fn workers() -> usize {
+    std::thread::available_parallelism()
+        .map_or(2, usize::from)
+        .clamp(1, 4)
+}
+
+/// The stampede's rules (a 5 s call timeout, 1 s ± 50 % of backoff, arrivals within 1 s) on
+/// `population`, with `costs` scaled to it.
+fn config(storm: &Storm, population: &Population, costs: &Costs, strategy: Strategy) -> Config {
+    let stampede = semaphore_kit::model::Config::stampede(1, 1);
+    Config {
+        strategy,
+        costs: Scaled::new(costs, population.scale),
+        limit: ((storm.limit as f64 / population.scale).round() as usize).max(1),
+        call_timeout: stampede.call_timeout,
+        backoff: stampede.backoff,
+        jitter: stampede.jitter,
+        duration: storm.duration,
+        tick: TICK,
+        keep_every: KEEP_EVERY,
+        seed: stampede.seed,
+    }
+}
+
+/// Who reconnects: `sessions` simulated sessions of `restarting` nodes.
+fn reconnecting(sessions: usize, restarting: usize) -> Arc<Population> {
+    let stampede = semaphore_kit::model::Config::stampede(1, 1);
+    let (window, seed) = (stampede.arrival_window, stampede.seed);
+    Arc::new(Population::new(sessions, restarting, window, seed))
+}
+
+/// Runs every combination on each of `profiles` (at least one), and one node alone on the
+/// blog's figures when they come first: one progress step per run. The wall time counts from
+/// `started` (the scenario's start: choosing the profiles may measure costs on the spot).
+pub fn run(
+    storm: &Storm,
+    profiles: &[Profile],
+    started: Instant,
+    progress: &Progress,
+) -> Result<Runs, String> {
+    let population = reconnecting(storm.sessions, storm.restarting);
+    let mut jobs: Vec<Job> = profiles
+        .iter()
+        .flat_map(|profile| {
+            Strategy::ALL.map(|strategy| Job {
+                population: Arc::clone(&population),
+                config: config(storm, &population, &profile.costs, strategy),
+                name: format!("{} {}", profile.name(), strategy.key()),
+            })
+        })
+        .collect();
+    // One session node alone, on the blog's figures: the ring section's "if the session
+    // server were to crash and restart", beside the whole tier's restart.
+    let blog = &profiles[0];
+    let alone = (population.restarting > 1 && blog.origin == Origin::Blog)
+        .then(|| reconnecting((storm.sessions / 5).max(MIN_SESSIONS as usize), 1));
+    if let Some(small) = &alone {
+        jobs.extend(ONE_NODE.iter().map(|&strategy| Job {
+            population: Arc::clone(small),
+            config: config(storm, small, &blog.costs, strategy),
+            name: format!("one node, {} {}", blog.name(), strategy.key()),
+        }));
+    }
+    progress.steps(jobs.len() as u64);
+    let mut runs = run_all(&jobs, progress)?.into_iter();
+    let by_profile = profiles
+        .iter()
+        .map(|_| {
+            Strategy::ALL
+                .map(|s| (s, runs.next().expect("a run per job")))
+                .to_vec()
+        })
+        .collect();
+    let one_node = alone.map(|population| OneNode {
+        population,
+        config: jobs[jobs.len() - 1].config.clone(),
+        runs: ONE_NODE.iter().copied().zip(runs).collect(),
+    });
+    Ok(Runs {
+        population,
+        config: jobs[0].config.clone(),
+        by_profile,
+        one_node,
+        wall_s: started.elapsed().as_secs_f64(),
+    })
+}
+
+/// Runs every job, `workers()` at a time, each on its own thread; results in job order.
+fn run_all(jobs: &[Job], progress: &Progress) -> Result<Vec<Run>, String> {
+    let next = AtomicUsize::new(0);
+    let results: Vec<Mutex<Option<Result<Run, String>>>> =
+        jobs.iter().map(|_| Mutex::new(None)).collect();
+    std::thread::scope(|scope| {
+        for _ in 0..workers().min(jobs.len()) {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, Relaxed);
+                    let Some(job) = jobs.get(i) else {
+                        return;
+                    };
+                    progress.step(&job.name);
+                    let run = simulate(&job.population, &job.config)
+                        .map_err(|e| format!("{}: {e}", job.name));
+                    *results[i].lock().expect("results lock") = Some(run);
+                    progress.done();
+                }
+            });
+        }
+    });
+    results
+        .into_iter()
+        .map(|slot| {
+            slot.into_inner()
+                .expect("results lock")
+                .unwrap_or_else(|| Err("a run did not finish".into()))
+        })
+        .collect()
+}
