@@ -22,9 +22,12 @@ def expand(path):
 def lookup(report, path):
     value = report
     for key in path.split("."):
-        if not isinstance(value, dict) or key not in value:
+        if isinstance(value, list) and key.isdigit() and int(key) < len(value):
+            value = value[int(key)]
+        elif isinstance(value, dict) and key in value:
+            value = value[key]
+        else:
             return KeyError
-        value = value[key]
     return value
 
 

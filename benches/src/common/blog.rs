@@ -14,8 +14,8 @@ pub const PER_SEND_US: [f64; 2] = [30.0, 70.0];
 /// "publishing an event from a large guild could take anywhere from 900ms to 2.1s!", in seconds.
 pub const PUBLISH_S: [f64; 2] = [0.9, 2.1];
 
-/// The guild behind [`PUBLISH_S`]: 30,000 members, the quotient of 0.9 s by 30 µs (the post
-/// gives the publish and the send, not the member count).
+/// The guild behind [`PUBLISH_S`]: "many Discord servers like /r/Overwatch with up to 30,000
+/// concurrent users" (and 30 µs × 30,000 = 0.9 s).
 pub const LARGE_GUILD_MEMBERS: u64 = 30_000;
 
 /// "The cost of communicating with another Erlang process using request/reply is about 12μs."

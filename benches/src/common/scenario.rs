@@ -128,6 +128,50 @@ pub enum Required {
     BeamPositive(&'static str),
 }
 
+impl Required {
+    /// Every path a `{a,b}` path stands for, left to right.
+    pub fn expand(path: &str) -> Vec<String> {
+        let (Some(open), Some(close)) = (path.find('{'), path.find('}')) else {
+            return vec![path.to_owned()];
+        };
+        let (before, after) = (&path[..open], &path[close + 1..]);
+        path[open + 1..close]
+            .split(',')
+            .flat_map(|one| Required::expand(&format!("{before}{one}{after}")))
+            .collect()
+    }
+}
+
+/// The paths of `required` that do not hold in `results` (a results file's JSON, or the figures
+/// of an [`Outcome`]): what `ci/results.py` checks, for a scenario's own tests. A path is dotted:
+/// an object's key (which may hold a `/`), or an array's index.
+pub fn missing(required: &[Required], results: &Value) -> Vec<String> {
+    let at = |p: &str| {
+        p.split('.').try_fold(results, |v, key| match v {
+            Value::Array(items) => items.get(key.parse::<usize>().ok()?),
+            _ => v.get(key),
+        })
+    };
+    let beam_ran = results.pointer("/beam/otp_release").is_some();
+    let positive = |p: &str| at(p).and_then(Value::as_f64).is_some_and(|v| v > 0.0);
+    let failing = |path: &str, holds: &dyn Fn(&str) -> bool| -> Vec<String> {
+        Required::expand(path)
+            .into_iter()
+            .filter(|p| !holds(p))
+            .collect()
+    };
+    required
+        .iter()
+        .flat_map(|r| match *r {
+            Required::Positive(p) => failing(p, &positive),
+            Required::BeamPositive(p) if beam_ran => failing(p, &positive),
+            Required::BeamPositive(_) => Vec::new(),
+            Required::Zero(p) => failing(p, &|p| at(p).and_then(Value::as_f64) == Some(0.0)),
+            Required::Present(p) => failing(p, &|p| at(p).is_some()),
+        })
+        .collect()
+}
+
 /// An instruction-count gate: a ratio of two gungraun benchmarks that CI holds the code to,
 /// because instruction counts repeat where wall time does not.
 #[derive(Clone, Copy, Debug, serde::Serialize)]

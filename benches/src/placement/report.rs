@@ -53,18 +53,25 @@ pub fn figures(measured: &Measured) -> Result<Map<String, Value>, String> {
     Ok(figures)
 }
 
+/// The rows of every way measured, in the table's order: its label, then `cells` of its figures.
+fn rows(measured: &Measured, cells: impl Fn(&Figures) -> Vec<String>) -> Vec<Vec<String>> {
+    LABELS
+        .iter()
+        .filter_map(|(name, label)| {
+            let figures = measured.ways.get(name)?;
+            Some([vec![(*label).to_owned()], cells(figures)].concat())
+        })
+        .collect()
+}
+
+fn share(value: f64) -> String {
+    format!("{:.2} %", value * 100.0)
+}
+
 /// The three tables, each with its caption.
 pub fn tables(measured: &Measured, keys: usize) -> String {
-    let ways = |f: &dyn Fn(&Figures) -> Vec<String>| -> Vec<Vec<String>> {
-        LABELS
-            .iter()
-            .filter_map(|(name, label)| {
-                let figures = measured.ways.get(name)?;
-                Some([vec![(*label).to_owned()], f(figures)].concat())
-            })
-            .collect()
-    };
-    let speed = ways(&|f| {
+    let keys = group_digits(keys as u64);
+    let speed = rows(measured, |f| {
         vec![
             human_ns(f.lookup_ns),
             human_ns(f.lookup_hashed_ns),
@@ -74,8 +81,7 @@ pub fn tables(measured: &Measured, keys: usize) -> String {
             format!("{:.3}", f.min_to_mean),
         ]
     });
-    let share = |v: f64| format!("{:.2} %", v * 100.0);
-    let moved = ways(&|f| {
+    let moved = rows(measured, |f| {
         vec![
             format!(
                 "{} ({})",
@@ -96,44 +102,40 @@ pub fn tables(measured: &Measured, keys: usize) -> String {
         .by_points
         .iter()
         .map(|(points, b)| {
+            let ratio = |v: f64| format!("{v:.3}");
             vec![
                 points.to_string(),
-                format!("{:.3}", b.peak_to_mean),
-                format!("{:.3}", b.min_to_mean),
+                ratio(b.peak_to_mean),
+                ratio(b.min_to_mean),
             ]
         })
         .collect();
-    let keys = group_digits(keys as u64);
+    let speed_header = [
+        "way",
+        "lookup",
+        "lookup, hashing",
+        "build",
+        "memory",
+        "peak ÷ mean",
+        "least ÷ mean",
+    ];
+    let moved_header = [
+        "way",
+        "moved on add",
+        "elsewhere",
+        "moved on remove",
+        "elsewhere",
+        "cannot",
+    ];
     format!(
         "Speed and balance: one lookup, prehashed and hashing the guild id (one thread, median of \
-         rounds); building from the node names; the keys on the busiest and the idlest node of ten \
-         over the mean, for {keys} of the storm's guild ids.\n\n{}\nKeys moved, as a share of all \
-         {keys}, beside the ideal in brackets: when an eleventh node joins, and when a middle node \
-         leaves; \"elsewhere\" counts keys that moved between two nodes that both stayed.\n\n{}\n\
+         rounds); building from the node names; the keys on the busiest and the idlest node over \
+         the mean, for {keys} of the storm's guild ids.\n\n{}\nKeys moved, as a share of all \
+         {keys}, beside the ideal in brackets: when a node joins, and when a middle node leaves; \
+         \"elsewhere\" counts keys that moved between two nodes that both stayed.\n\n{}\n\
          The ring's balance against its points per node.\n\n{}",
-        markdown_table(
-            &[
-                "way",
-                "lookup",
-                "lookup, hashing",
-                "build",
-                "memory",
-                "peak ÷ mean",
-                "least ÷ mean"
-            ],
-            &speed
-        ),
-        markdown_table(
-            &[
-                "way",
-                "moved on add",
-                "elsewhere",
-                "moved on remove",
-                "elsewhere",
-                "cannot"
-            ],
-            &moved
-        ),
+        markdown_table(&speed_header, &speed),
+        markdown_table(&moved_header, &moved),
         markdown_table(&["points per node", "peak ÷ mean", "least ÷ mean"], &points),
     )
 }

@@ -158,47 +158,8 @@ mod tests {
 
     use super::*;
     use crate::common::params::{Scale, overrides};
+    use crate::common::scenario::missing;
     use crate::reconnect::model::Strategy;
-
-    /// Every path a `{a,b}` path stands for.
-    fn expand(path: &str) -> Vec<String> {
-        let (Some(open), Some(close)) = (path.find('{'), path.find('}')) else {
-            return vec![path.to_owned()];
-        };
-        let (before, after) = (&path[..open], &path[close + 1..]);
-        path[open + 1..close]
-            .split(',')
-            .flat_map(|one| expand(&format!("{before}{one}{after}")))
-            .collect()
-    }
-
-    /// The paths of `required` that do not hold in `results`.
-    fn missing(required: &[Required], results: &Value) -> Vec<String> {
-        // A dotted path: an object's key (which may hold a `/`), or an array's index.
-        let at = |p: &str| {
-            p.split('.').try_fold(results, |v, key| match v {
-                Value::Array(items) => items.get(key.parse::<usize>().ok()?),
-                _ => v.get(key),
-            })
-        };
-        let beam_ran = results.pointer("/beam/otp_release").is_some();
-        let positive = |p: &str| at(p).and_then(Value::as_f64).is_some_and(|v| v > 0.0);
-        required
-            .iter()
-            .flat_map(|r| match *r {
-                Required::Positive(p) => expand(p).into_iter().filter(|p| !positive(p)).collect(),
-                Required::BeamPositive(p) if beam_ran => {
-                    expand(p).into_iter().filter(|p| !positive(p)).collect()
-                }
-                Required::BeamPositive(_) => Vec::new(),
-                Required::Zero(p) => expand(p)
-                    .into_iter()
-                    .filter(|p| at(p).and_then(Value::as_f64) != Some(0.0))
-                    .collect(),
-                Required::Present(p) => expand(p).into_iter().filter(|p| at(p).is_none()).collect(),
-            })
-            .collect()
-    }
 
     #[test]
     fn profiles_are_named_and_bounded() {
@@ -217,7 +178,7 @@ mod tests {
         let Required::Positive(ideal) = REQUIRED[3] else {
             panic!("the ideal is fourth")
         };
-        let named: Vec<String> = expand(ideal)
+        let named: Vec<String> = Required::expand(ideal)
             .into_iter()
             .filter_map(|p| {
                 let p = p.strip_prefix("profiles.blog.strategies.")?;

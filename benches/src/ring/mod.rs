@@ -220,46 +220,7 @@ mod tests {
 
     use super::*;
     use crate::common::params::overrides;
-
-    /// Every path a `{a,b}` path stands for.
-    fn expand(path: &str) -> Vec<String> {
-        let (Some(open), Some(close)) = (path.find('{'), path.find('}')) else {
-            return vec![path.to_owned()];
-        };
-        let (before, after) = (&path[..open], &path[close + 1..]);
-        path[open + 1..close]
-            .split(',')
-            .flat_map(|one| expand(&format!("{before}{one}{after}")))
-            .collect()
-    }
-
-    /// The paths of `required` that do not hold in `results`.
-    fn missing(required: &[Required], results: &Value) -> Vec<String> {
-        // A dotted path: an object's key (which may hold a `/`), or an array's index.
-        let at = |p: &str| {
-            p.split('.').try_fold(results, |v, key| match v {
-                Value::Array(items) => items.get(key.parse::<usize>().ok()?),
-                _ => v.get(key),
-            })
-        };
-        let beam_ran = results.pointer("/beam/otp_release").is_some();
-        let positive = |p: &str| at(p).and_then(Value::as_f64).is_some_and(|v| v > 0.0);
-        required
-            .iter()
-            .flat_map(|r| match *r {
-                Required::Positive(p) => expand(p).into_iter().filter(|p| !positive(p)).collect(),
-                Required::BeamPositive(p) if beam_ran => {
-                    expand(p).into_iter().filter(|p| !positive(p)).collect()
-                }
-                Required::BeamPositive(_) => Vec::new(),
-                Required::Zero(p) => expand(p)
-                    .into_iter()
-                    .filter(|p| at(p).and_then(Value::as_f64) != Some(0.0))
-                    .collect(),
-                Required::Present(p) => expand(p).into_iter().filter(|p| at(p).is_none()).collect(),
-            })
-            .collect()
-    }
+    use crate::common::scenario::missing;
 
     #[test]
     fn the_required_figures_name_every_strategy_and_the_beams_figures() {
@@ -267,7 +228,7 @@ mod tests {
         let Required::Positive(storm) = REQUIRED[0] else {
             panic!("the storm's figures come first")
         };
-        let named: Vec<String> = expand(storm)
+        let named: Vec<String> = Required::expand(storm)
             .iter()
             .map(|p| p.split('.').nth(1).unwrap().to_owned())
             .collect();
@@ -277,7 +238,7 @@ mod tests {
         let beam: Vec<String> = REQUIRED
             .iter()
             .filter_map(|r| match r {
-                Required::BeamPositive(p) => Some(expand(p)),
+                Required::BeamPositive(p) => Some(Required::expand(p)),
                 _ => None,
             })
             .flatten()

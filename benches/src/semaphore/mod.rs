@@ -229,47 +229,8 @@ mod tests {
 
     use super::*;
     use crate::common::params::{Scale, overrides};
+    use crate::common::scenario::missing;
     use crate::semaphore::measure::GateKind;
-
-    /// Every path a `{a,b}` path stands for.
-    fn expand(path: &str) -> Vec<String> {
-        let (Some(open), Some(close)) = (path.find('{'), path.find('}')) else {
-            return vec![path.to_owned()];
-        };
-        let (before, after) = (&path[..open], &path[close + 1..]);
-        path[open + 1..close]
-            .split(',')
-            .flat_map(|one| expand(&format!("{before}{one}{after}")))
-            .collect()
-    }
-
-    /// The paths of `required` that do not hold in `results`.
-    fn missing(required: &[Required], results: &Value) -> Vec<String> {
-        // A dotted path: an object's key (which may hold a `/`), or an array's index.
-        let at = |p: &str| {
-            p.split('.').try_fold(results, |v, key| match v {
-                Value::Array(items) => items.get(key.parse::<usize>().ok()?),
-                _ => v.get(key),
-            })
-        };
-        let beam_ran = results.pointer("/beam/otp_release").is_some();
-        let positive = |p: &str| at(p).and_then(Value::as_f64).is_some_and(|v| v > 0.0);
-        required
-            .iter()
-            .flat_map(|r| match *r {
-                Required::Positive(p) => expand(p).into_iter().filter(|p| !positive(p)).collect(),
-                Required::BeamPositive(p) if beam_ran => {
-                    expand(p).into_iter().filter(|p| !positive(p)).collect()
-                }
-                Required::BeamPositive(_) => Vec::new(),
-                Required::Zero(p) => expand(p)
-                    .into_iter()
-                    .filter(|p| at(p).and_then(Value::as_f64) != Some(0.0))
-                    .collect(),
-                Required::Present(p) => expand(p).into_iter().filter(|p| at(p).is_none()).collect(),
-            })
-            .collect()
-    }
 
     fn tiny(scenario: &dyn Scenario, pairs: &[(&str, &str)]) -> Value {
         let params = Params::resolve(scenario.params(), Scale::Quick, &overrides(pairs)).unwrap();
@@ -309,7 +270,7 @@ mod tests {
         let Required::Positive(gates) = STAMPEDE_REQUIRED[3] else {
             panic!("the gates' figures are fourth")
         };
-        let named: Vec<String> = expand(gates)
+        let named: Vec<String> = Required::expand(gates)
             .into_iter()
             .filter_map(|p| p.strip_prefix("gate_ns.alone.").map(str::to_owned))
             .collect();
@@ -317,7 +278,7 @@ mod tests {
         let Required::BeamPositive(beam) = STAMPEDE_REQUIRED[4] else {
             panic!("the BEAM's figures are last")
         };
-        let beam: Vec<String> = expand(beam)
+        let beam: Vec<String> = Required::expand(beam)
             .iter()
             .map(|p| p.trim_start_matches("beam.").to_owned())
             .collect();
