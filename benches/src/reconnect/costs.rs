@@ -32,7 +32,8 @@ use solution_ring::FastGlobal;
 use crate::common::params::Choice;
 use crate::common::stats::{median, nanos};
 use crate::fanout::measure::{Setup, measure};
-use crate::send_cost::rigs::{ClusterSend, SendRig};
+use crate::send_cost::measure::processes::ClusterSend;
+use crate::send_cost::measure::rigs::SendRig;
 
 /// The profiles, in the order the results list them.
 pub const PROFILES: [&str; 3] = ["blog", "rust", "beam"];
