@@ -31,7 +31,7 @@ use solution_ring::FastGlobal;
 
 use crate::common::params::Choice;
 use crate::common::stats::{median, nanos};
-use crate::fanout::measure::{Setup, measure};
+use crate::fanout::measure::rigs::{Setup, measure};
 use crate::send_cost::measure::processes::ClusterSend;
 use crate::send_cost::measure::rigs::SendRig;
 
