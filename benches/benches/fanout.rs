@@ -3,7 +3,7 @@
 //! `fanout` scenario. Your Manifold is measured by `workbook labs` (the lab's bar), never here:
 //! nothing at the root compiles your file, so a half-written lab cannot stop `cargo bench`.
 //!
-//! The same rig as the scenario (`workbook::fanout::measure`): each iteration is one publish,
+//! The same rig as the scenario (`workbook::fanout::measure::rigs`): each iteration is one publish,
 //! waited for until every member has it, so publishes never pile up; only the guild's time is
 //! summed.
 
@@ -12,7 +12,8 @@ use std::time::Duration;
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use fanout_kit::Fanout;
 use fanout_kit::naive::Naive;
-use workbook::fanout::measure::{Setup, rig};
+use workbook::fanout::measure::Strategy;
+use workbook::fanout::measure::rigs::{Setup, rig};
 
 type Reference = solution_fanout::manifold::Manifold;
 
@@ -46,8 +47,9 @@ fn bench<F: Fanout>(c: &mut Criterion, name: &str) {
 }
 
 fn fanout(c: &mut Criterion) {
-    bench::<Naive>(c, "naive");
-    bench::<Reference>(c, "manifold");
+    // Named by their results keys, as the scenario's.
+    bench::<Naive>(c, Strategy::Naive.facts().key);
+    bench::<Reference>(c, Strategy::Manifold.facts().key);
 }
 
 criterion_group!(benches, fanout);

@@ -19,7 +19,7 @@ use fanout_kit::rig::Rig;
 use gungraun::{library_benchmark, library_benchmark_group, main};
 use solution_fanout::manifold::Manifold;
 use solution_fanout::relay::Relay;
-use workbook::fanout::measure::{Setup, rig};
+use workbook::fanout::measure::rigs::{Setup, rig};
 
 const MEMBERS: usize = 3_000;
 

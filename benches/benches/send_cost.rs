@@ -1,13 +1,14 @@
 //! `cargo bench --bench send_cost`: wall time of one send, per channel and through the cluster,
 //! and of one event sent to 30,000 processes one by one.
 //!
-//! The same rigs as the `send-cost` scenario (`workbook::send_cost::rigs`): criterion adds its
+//! The same rigs as the `send-cost` scenario (`workbook::send_cost::measure`): criterion adds its
 //! statistics (confidence intervals, outliers, comparison with the last run) on top.
 
 use std::time::Duration;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use workbook::send_cost::rigs::{OneByOne, all_rigs};
+use workbook::send_cost::measure::all_rigs;
+use workbook::send_cost::measure::processes::OneByOne;
 
 fn one_send(c: &mut Criterion) {
     let mut group = c.benchmark_group("send_cost");
@@ -28,9 +29,10 @@ fn one_by_one(c: &mut Criterion) {
     let mut group = c.benchmark_group("one_by_one_30k");
     group.throughput(Throughput::Elements(MEMBERS as u64));
     group.sample_size(20);
-    for (name, remote) in [("cluster_local", false), ("cluster_remote", true)] {
+    // Named by their results keys, as the scenario's: `cluster_local`, `cluster_remote`.
+    for remote in [false, true] {
         let mut guild = OneByOne::new(MEMBERS, remote).expect("could not start the cluster");
-        group.bench_function(name, |b| {
+        group.bench_function(guild.key(), |b| {
             b.iter_custom(|publishes| {
                 (0..publishes)
                     .map(|_| guild.publish().expect("a publish did not complete").0)

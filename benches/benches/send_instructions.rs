@@ -12,7 +12,7 @@
 use std::hint::black_box;
 
 use gungraun::{library_benchmark, library_benchmark_group, main};
-use workbook::send_cost::rigs::ClusterSend;
+use workbook::send_cost::measure::processes::ClusterSend;
 
 const SENDS: u64 = 100;
 

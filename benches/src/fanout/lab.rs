@@ -9,7 +9,7 @@ use fanout_kit::naive::Naive;
 use crate::common::lab::{BarCheck, Lab, SpeedBar};
 use crate::common::stats::percentile;
 use crate::fanout::bars;
-use crate::fanout::measure::{Setup, measure};
+use crate::fanout::measure::rigs::{Setup, measure};
 
 /// The fanout lab.
 pub const LAB: Lab = Lab {

@@ -32,8 +32,9 @@ use solution_ring::FastGlobal;
 use crate::common::blog::{FASTGLOBAL_READ_US, PER_SEND_US, REQUEST_REPLY_US};
 use crate::common::params::Choice;
 use crate::common::stats::{median, nanos};
-use crate::fanout::measure::{Setup, measure};
-use crate::send_cost::rigs::{ClusterSend, SendRig};
+use crate::fanout::measure::rigs::{Setup, measure};
+use crate::send_cost::measure::processes::ClusterSend;
+use crate::send_cost::measure::rigs::SendRig;
 
 /// Where a profile's costs come from, in the order the results list them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -1,5 +1,5 @@
-//! Measuring fanout strategies: the shared rig of the `fanout` scenario, the criterion bench and
-//! the lab's speed bar (`workbook labs`).
+//! The rig every fanout measurement runs on: the `fanout` scenario, the criterion and gungraun
+//! benches, the lab's speed bar (`workbook labs`) and the reconnect model's costs.
 //!
 //! One guild on node 0 publishes through a strategy to members spread evenly over the session
 //! nodes (none on the guild's node, as in Discord, where guilds and sessions run on different
@@ -13,7 +13,7 @@ use fanout_kit::Fanout;
 use fanout_kit::rig::Rig;
 use fanout_kit::sessions::Sessions;
 
-use crate::common::stats::{mean, nanos};
+use crate::common::stats::{mean, nanos, percentile};
 
 /// The shape of one measurement.
 #[derive(Clone, Copy, Debug)]
@@ -24,6 +24,14 @@ pub struct Setup {
     pub session_nodes: usize,
     /// Threads per node (Manifold starts one worker per thread).
     pub threads: usize,
+}
+
+impl Setup {
+    /// Session nodes that hold at least one member (members go round the nodes): where a
+    /// strategy that sends once per node sends.
+    pub fn nodes_with_members(&self) -> usize {
+        self.members.min(self.session_nodes)
+    }
 }
 
 /// What one strategy did over a run of publishes.
@@ -55,9 +63,20 @@ impl Measured {
         mean(&self.in_guild_ns)
     }
 
+    /// Median time in the guild, ns: what the bars compare (one OS pause among microsecond
+    /// publishes decides a mean, not a median).
+    pub fn in_guild_median(&self) -> f64 {
+        percentile(&self.in_guild_ns, 50.0)
+    }
+
     /// Mean CPU time of the guild's thread in `publish`, ns.
     pub fn in_guild_cpu_mean(&self) -> f64 {
         mean(&self.in_guild_cpu_ns)
+    }
+
+    /// Time until the last member had the event, at percentile `p`, ns.
+    pub fn delivery(&self, p: f64) -> f64 {
+        percentile(&self.delivered_ns, p)
     }
 }
 

@@ -1,4 +1,5 @@
-//! The event every scenario sends: a presence update, the most common event in Discord's fanout.
+//! The event every send-cost rig sends: a presence update, the most common event in Discord's
+//! fanout.
 
 use serde::{Deserialize, Serialize};
 
