@@ -140,7 +140,7 @@ fn publish_rows(publish: &Publish, members: usize) -> [Vec<String>; 2] {
             blog_publish,
         ],
         vec![
-            format!("… until the last of the {members} has it"),
+            format!("the same, until the last of the {members} has it"),
             human_ns(publish.delivered.median),
             range(&publish.delivered),
             "—".into(),
