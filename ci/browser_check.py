@@ -55,7 +55,12 @@ INSPECT_JS = r"""
     return { x: r.left + window.scrollX, y: r.top + window.scrollY, width: r.width,
              height: r.height, svgWidth: box.width, svgHeight: box.height };
   });
-  return JSON.stringify({ links, images, ids, diagrams,
+  // Headings inside a collapsed <details> (the hints) that the sidebar lists anyway.
+  const sidebar = [...document.querySelectorAll('.sidebar a[href*="#"], #mdbook-sidebar a[href*="#"]')]
+    .map(a => decodeURIComponent(a.getAttribute('href').split('#')[1] || ''));
+  const hintsInSidebar = [...document.querySelectorAll('details [id]')]
+    .filter(h => /^H[1-6]$/.test(h.tagName) && sidebar.includes(h.id)).map(h => h.textContent.trim());
+  return JSON.stringify({ links, images, ids, diagrams, hintsInSidebar,
                           theme: document.documentElement.className });
 })()
 """
@@ -292,6 +297,8 @@ def check_page(browser, root, base, relative, theme, shots, id_cache):
                 ids = set(facts["ids"]) if same_page else page_ids(root, path, id_cache)
                 if fragment not in ids:
                     problems.append(f"broken link: {link['href']} (no #{fragment} in {path})")
+        for heading in facts["hintsInSidebar"]:
+            problems.append(f"a hint's heading is listed in the sidebar: {heading!r}")
         for image in facts["images"]:
             if not image["ok"]:
                 problems.append(f"broken image: {image['src']}")

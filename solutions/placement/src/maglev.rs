@@ -4,6 +4,7 @@
 use placement_kit::{Capabilities, MaglevTable, Placement, Support, is_prime, name_hashes};
 
 // ANCHOR: maglev
+// ANCHOR: table
 /// A Maglev lookup table: `table[slot]` is the index of the node that owns the slot, and a key
 /// whose hash is `h` belongs to the owner of slot `h % M`.
 #[derive(Clone, Debug)]
@@ -19,8 +20,10 @@ impl Maglev {
     /// 655 nodes.
     pub const SIZE: usize = 65_537;
 }
+// ANCHOR_END: table
 
 impl MaglevTable for Maglev {
+    // ANCHOR: permutation
     fn permutation(name: &str, size: usize) -> (usize, usize) {
         assert!(
             size >= 2,
@@ -30,7 +33,9 @@ impl MaglevTable for Maglev {
         let m = size as u64;
         ((first % m) as usize, (second % (m - 1) + 1) as usize)
     }
+    // ANCHOR_END: permutation
 
+    // ANCHOR: refuse
     fn with_permutations(size: usize, permutations: &[(usize, usize)]) -> Maglev {
         assert!(
             is_prime(size),
@@ -48,6 +53,8 @@ impl MaglevTable for Maglev {
             );
             assert!((1..size).contains(&skip), "skip {skip} is not in 1..{size}");
         }
+        // ANCHOR_END: refuse
+        // ANCHOR: fill
         // Where each node's preference list is: the slot it would take next.
         let mut next: Vec<usize> = permutations.iter().map(|&(offset, _)| offset).collect();
         let mut table = vec![EMPTY; size];
@@ -68,7 +75,9 @@ impl MaglevTable for Maglev {
         }
         Maglev { table }
     }
+    // ANCHOR_END: fill
 
+    // ANCHOR: with_size
     fn with_size(nodes: &[&str], size: usize) -> Maglev {
         assert!(
             is_prime(size),
@@ -80,6 +89,7 @@ impl MaglevTable for Maglev {
             .collect();
         Self::with_permutations(size, &permutations)
     }
+    // ANCHOR_END: with_size
 
     fn size(&self) -> usize {
         self.table.len()
@@ -104,9 +114,11 @@ impl Placement for Maglev {
         Self::with_size(nodes, Self::SIZE)
     }
 
+    // ANCHOR: node_of
     fn node_of(&self, hash: u64) -> usize {
         self.table[(hash % self.table.len() as u64) as usize] as usize
     }
+    // ANCHOR_END: node_of
 
     fn memory_bytes(&self) -> usize {
         self.table.len() * std::mem::size_of::<u32>()

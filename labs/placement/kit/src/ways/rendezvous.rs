@@ -56,6 +56,7 @@ impl Placement for Rendezvous {
         }
     }
 
+    // ANCHOR: rendezvous
     fn node_of(&self, hash: u64) -> usize {
         let mut best = (0, mix64(hash ^ self.seeds[0]));
         for (i, seed) in self.seeds.iter().enumerate().skip(1) {
@@ -66,6 +67,7 @@ impl Placement for Rendezvous {
         }
         best.0
     }
+    // ANCHOR_END: rendezvous
 
     fn memory_bytes(&self) -> usize {
         self.seeds.len() * std::mem::size_of::<u64>()
