@@ -10,6 +10,7 @@
 //! benches in `benches/` reuse the same rigs, so a table in the book and `cargo bench` measure
 //! the same code.
 
+pub mod admission;
 pub mod common;
 pub mod fanout;
 pub mod new_lab;

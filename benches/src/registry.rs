@@ -17,6 +17,8 @@ pub const LABS: &[Lab] = &[
     crate::placement::lab::LAB,
     crate::semaphore::warmup::WARMUP,
     crate::semaphore::lab::LAB,
+    crate::admission::warmup::WARMUP,
+    crate::admission::lab::LAB,
 ];
 
 /// Every scenario `workbook reproduce` knows, in book order.
@@ -27,6 +29,7 @@ pub const SCENARIOS: &[&dyn Scenario] = &[
     &crate::placement::PlacementScenario,
     &crate::semaphore::Stampede,
     &crate::semaphore::Outage,
+    &crate::admission::Admission,
     &crate::reconnect::Reconnect,
 ];
 
@@ -71,6 +74,9 @@ pub fn thresholds() -> serde_json::Value {
             "maglev_peak_to_mean": crate::placement::bars::MAGLEV_PEAK_TO_MEAN,
             "bounded_peak_to_mean": crate::placement::bars::BOUNDED_PEAK_TO_MEAN,
             "moved_within": crate::placement::bars::MOVED_WITHIN,
+        },
+        "admission": {
+            "time_over_ideal": crate::admission::bars::TIME_OVER_IDEAL,
         },
         "reconnect": {
             "nothing_fixed_served_below": rc::NOTHING_FIXED_SERVED_BELOW,

@@ -2,6 +2,8 @@
 
 use std::time::Duration;
 
+use serde::Serialize;
+
 /// Everything a simulation run depends on. Two runs with the same config give the same timeline.
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -34,6 +36,19 @@ pub struct Config {
     pub presence_rate: f64,
     /// A stretch of time during which the registries stop serving: `(start, length)`.
     pub outage: Option<(Duration, Duration)>,
+    /// Sessions start this long after the run does (then spread over `arrival_window`): a burst
+    /// that hits a system already under its steady load. Zero in the blog's stampede.
+    pub arrival_delay: Duration,
+    /// A stretch of time during which every registry call takes `factor` × `service_time` (a GC
+    /// pause, a noisy neighbour, a bad deploy). `None` in the blog's stampede. Only admission
+    /// runs ([`simulate_admission`](super::simulate_admission)) have registries that slow down.
+    pub slowdown: Option<Surge>,
+    /// A stretch of time during which background calls arrive `factor` × as often (a spike of
+    /// low-priority traffic). `None` in the blog's stampede.
+    pub background_surge: Option<Surge>,
+    /// How a registry picks its next request. Only admission runs
+    /// ([`simulate_admission`](super::simulate_admission)) can change it from the BEAM's FIFO.
+    pub discipline: Discipline,
     /// How long to simulate.
     pub duration: Duration,
     /// The timeline's resolution.
@@ -61,6 +76,10 @@ impl Config {
             limit: 25,
             presence_rate: 1.0,
             outage: None,
+            arrival_delay: Duration::ZERO,
+            slowdown: None,
+            background_surge: None,
+            discipline: Discipline::Fifo,
             duration: Duration::from_secs(120),
             tick: Duration::from_millis(100),
             seed: 2017,
@@ -84,6 +103,23 @@ impl Config {
             arrival_window: Duration::from_secs(100),
             outage: Some((Duration::from_secs(20), Duration::from_secs(30))),
             ..Config::stampede(sessions, registries)
+        }
+    }
+
+    /// How long one call takes at `elapsed` since the start: `service_time`, times the
+    /// slowdown's factor during the slowdown.
+    pub fn service_time_at(&self, elapsed: Duration) -> Duration {
+        match self.slowdown {
+            Some(slow) if slow.covers(elapsed) => self.service_time.mul_f64(slow.factor),
+            _ => self.service_time,
+        }
+    }
+
+    /// How many times its steady rate the background load arrives at `elapsed`.
+    pub fn background_factor_at(&self, elapsed: Duration) -> f64 {
+        match self.background_surge {
+            Some(surge) if surge.covers(elapsed) => surge.factor,
+            _ => 1.0,
         }
     }
 
@@ -131,6 +167,66 @@ impl Config {
         if !(0.0..1.0).contains(&self.background_load) || !(0.0..=1.0).contains(&self.jitter) {
             return Err("background load must be in [0, 1) and jitter in [0, 1]".into());
         }
+        let surges = [self.slowdown, self.background_surge];
+        if surges
+            .iter()
+            .flatten()
+            .any(|s| !(s.factor > 0.0 && s.factor.is_finite()))
+        {
+            return Err("a slowdown's or surge's factor must be positive and finite".into());
+        }
         Ok(())
     }
+}
+
+/// A stretch of time during which something runs at `factor` × its usual value.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct Surge {
+    /// When it starts, since the start of the run.
+    pub start: Duration,
+    /// How long it lasts.
+    pub length: Duration,
+    /// The multiplier while it lasts.
+    pub factor: f64,
+}
+
+impl Surge {
+    /// Whether `elapsed` (since the start of the run) falls within it.
+    pub fn covers(&self, elapsed: Duration) -> bool {
+        (self.start..self.start + self.length).contains(&elapsed)
+    }
+
+    /// When it ends, since the start of the run.
+    pub fn end(&self) -> Duration {
+        self.start + self.length
+    }
+}
+
+/// How a registry picks the next request from its queue.
+///
+/// A BEAM process reads its mailbox in order and cannot see whether a caller still waits, so
+/// [`Discipline::Fifo`] is what Discord's registries did. The other two are what a server can do
+/// once a request says more about itself: when it was sent and when its caller will give up
+/// ([`Job`](super::Job)).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
+pub enum Discipline {
+    /// First in, first out, every request served: the BEAM's mailbox.
+    #[default]
+    Fifo,
+    /// Facebook's CoDel with adaptive LIFO ("Fail at Scale", ACM Queue 2015; folly's `Codel`):
+    /// when the shortest wait seen over an `interval` exceeded `target`, the queue is standing;
+    /// then requests that waited over 2 × `target` are turned away at once (a reply saying so,
+    /// no work), and the newest request is served first, since its caller is the likeliest to
+    /// still be there.
+    CoDelLifo {
+        /// The wait a healthy queue stays under (folly: 5 ms).
+        target: Duration,
+        /// How long the shortest wait must stay above `target` to call the queue standing
+        /// (folly: 100 ms).
+        interval: Duration,
+    },
+    /// FIFO, but a request whose caller's deadline has passed, or will have before its work is
+    /// done, is dropped unserved: what gRPC's deadline propagation allows (a server checks the
+    /// budget left) and the BEAM's `GenServer.call` cannot do.
+    Deadline,
 }

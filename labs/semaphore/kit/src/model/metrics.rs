@@ -3,6 +3,7 @@
 //! Everything runs on one thread (virtual time), so relaxed atomics are plain counters here; they
 //! are atomics only because tasks share them through an `Arc`.
 
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering::Relaxed};
 
 use serde::Serialize;
@@ -25,6 +26,21 @@ pub(crate) struct Metrics {
     pub(crate) queues: Vec<AtomicUsize>,
     /// Background calls that did not happen because every connected session was blocked.
     pub(crate) background_suppressed: AtomicU64,
+    /// Admission runs only (zero otherwise): calls a registry turned away at once (`Ended::Shed`).
+    pub(crate) shed: AtomicU64,
+    /// Calls of high priority (a session's own joins) attempted, and replied in time.
+    pub(crate) high_attempted: AtomicU64,
+    pub(crate) high_replied: AtomicU64,
+    /// Admission runs only: what the registries did. Requests served (each one's full service
+    /// time), served for a caller that had given up, and dropped unserved past their deadline.
+    pub(crate) served: AtomicU64,
+    pub(crate) served_for_nobody: AtomicU64,
+    pub(crate) expired: AtomicU64,
+    /// Admission runs only: requests the registries turned away unserved (a `Reply::Shed` sent,
+    /// whether or not its caller still waited).
+    pub(crate) shed_sent: AtomicU64,
+    /// Admission runs only: how long each served request waited at its registry, in µs.
+    pub(crate) waits_us: Mutex<Vec<u32>>,
 }
 
 impl Metrics {
@@ -40,7 +56,20 @@ impl Metrics {
             last_served_ms: AtomicU64::new(0),
             queues: (0..registries).map(|_| AtomicUsize::new(0)).collect(),
             background_suppressed: AtomicU64::new(0),
+            shed: AtomicU64::new(0),
+            high_attempted: AtomicU64::new(0),
+            high_replied: AtomicU64::new(0),
+            served: AtomicU64::new(0),
+            served_for_nobody: AtomicU64::new(0),
+            expired: AtomicU64::new(0),
+            shed_sent: AtomicU64::new(0),
+            waits_us: Mutex::new(Vec::new()),
         }
+    }
+
+    /// Microseconds since the start of the run.
+    pub(crate) fn now_us(&self) -> u64 {
+        self.start.elapsed().as_micros() as u64
     }
 
     pub(crate) fn now_ms(&self) -> u64 {
@@ -96,6 +125,40 @@ impl Metrics {
         *previous = now;
         tick
     }
+}
+
+/// What an admission run samples every tick beside the [`Tick`]; `previous` holds the
+/// cumulative counts (shed, high replied) of the last one.
+pub(crate) fn sample_extra(
+    metrics: &Metrics,
+    previous: &mut [u64; 2],
+    tick_s: f64,
+    limit: Option<f64>,
+) -> Extra {
+    let now = [
+        metrics.shed.load(Relaxed),
+        metrics.high_replied.load(Relaxed),
+    ];
+    let per_s = |i: usize| (now[i] - previous[i]) as f64 / tick_s;
+    let extra = Extra {
+        shed_per_s: per_s(0),
+        high_goodput_per_s: per_s(1),
+        limit,
+    };
+    *previous = now;
+    extra
+}
+
+/// What an admission run's timeline adds to a [`Tick`].
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct Extra {
+    /// Calls the registries turned away at once, per second.
+    pub shed_per_s: f64,
+    /// High-priority calls replied in time, per second.
+    pub high_goodput_per_s: f64,
+    /// The client's limit on calls in flight per (session node, registry), averaged over them;
+    /// `None` for a client without one.
+    pub limit: Option<f64>,
 }
 
 /// One point of the timeline.

@@ -10,9 +10,19 @@
 //! backoff of one second ± 50 %; a timed-out request stays queued and is still served; already
 //! connected sessions add background calls at a fraction of capacity; blocked sessions keep
 //! receiving presence events they cannot read.
+//!
+//! The same world runs the scenario "admission" (lab `adaptive-limit`): [`simulate_admission`]
+//! puts the sessions, the background load and the timeline above in front of registries that
+//! read [`Job`]s (a guild, a [`Priority`], when it was sent, when its caller gives up), may slow
+//! down ([`Config::slowdown`]) and may pick by a [`Discipline`] other than the BEAM's FIFO, and
+//! calls them through an [`Admission`] client. [`simulate`] is unchanged by it: its registries,
+//! its calls and its numbers are the stampede's.
 
+mod admission;
+mod admission_run;
 mod config;
 mod metrics;
+mod queue;
 mod registry;
 mod session;
 
@@ -20,13 +30,16 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicUsize;
 use std::sync::atomic::Ordering::Relaxed;
 
-use cluster::Cluster;
+use cluster::{Cluster, ClusterStats};
 use serde::Serialize;
 use tokio::time::{Instant, sleep};
 
-pub use self::config::Config;
-use self::metrics::Metrics;
-pub use self::metrics::Tick;
+pub use self::admission::{Admission, Admit, Call, Ended, Job, Priority, Reply, call_admit};
+use self::admission::{ByClient, Caller};
+pub use self::admission_run::{AdmissionCounts, AdmissionRun, AdmissionTick, simulate_admission};
+pub use self::config::{Config, Discipline, Surge};
+pub use self::metrics::{Extra, Tick};
+use self::metrics::{Metrics, sample_extra};
 use self::session::World;
 use crate::Client;
 
@@ -76,29 +89,64 @@ pub struct Figures {
 /// Errors are broken invariants (a lost session, a call counted twice) or a bad config, in one
 /// sentence.
 pub fn simulate<C: Client>(config: &Config, client: C) -> Result<Run, String> {
-    config.validate()?;
-    let guild_nodes = config.guild_nodes();
-    let cluster =
-        Cluster::virtual_time(guild_nodes + config.session_nodes).map_err(|e| e.to_string())?;
-    let config = config.clone();
-    let run = cluster.block_on(async {
-        let metrics = Arc::new(Metrics::new(config.registries));
+    if config.slowdown.is_some() || config.discipline != Discipline::Fifo {
+        return Err(
+            "a slowdown or a queue discipline needs an admission run (simulate_admission)".into(),
+        );
+    }
+    let trace = run_world(config, |cluster, metrics| {
+        let guild_nodes = config.guild_nodes();
         let outage = config
             .outage
             .map(|(start, length)| (Instant::now() + start, Instant::now() + start + length));
         let registries = (0..config.registries)
             .map(|index| {
                 let (metrics, service, tick) =
-                    (Arc::clone(&metrics), config.service_time, config.tick);
+                    (Arc::clone(metrics), config.service_time, config.tick);
                 cluster.node(index % guild_nodes).spawn(move |inbox| {
                     registry::serve(inbox, index, service, outage, tick, metrics)
                 })
             })
             .collect();
+        ByClient { client, registries }
+    })?;
+    summarize(
+        config,
+        &trace.metrics,
+        trace.timeline,
+        trace.finished,
+        &trace.stats,
+    )
+}
+// ANCHOR_END: simulate
+
+/// What [`run_world`] leaves for the summaries.
+struct Trace {
+    timeline: Vec<Tick>,
+    extras: Vec<Extra>,
+    /// Stampede sessions whose task has ended.
+    finished: u64,
+    metrics: Arc<Metrics>,
+    stats: ClusterStats,
+}
+
+/// The run both kinds of simulation share: a virtual-time cluster, the registries and client
+/// `make` spawns and builds on it, the sessions and the background load, and one sample per tick.
+fn run_world<K: Caller>(
+    config: &Config,
+    make: impl FnOnce(&Cluster, &Arc<Metrics>) -> K,
+) -> Result<Trace, String> {
+    config.validate()?;
+    let guild_nodes = config.guild_nodes();
+    let cluster =
+        Cluster::virtual_time(guild_nodes + config.session_nodes).map_err(|e| e.to_string())?;
+    let config = config.clone();
+    let trace = cluster.block_on(async {
+        let metrics = Arc::new(Metrics::new(config.registries));
+        let caller = make(&cluster, &metrics);
         let world = Arc::new(World {
             config: config.clone(),
-            client,
-            registries,
+            caller,
             metrics: Arc::clone(&metrics),
             idle_background: AtomicUsize::new(config.background_sessions),
         });
@@ -124,32 +172,36 @@ pub fn simulate<C: Client>(config: &Config, client: C) -> Result<Run, String> {
         }
 
         let ticks = (config.duration.as_nanos() / config.tick.as_nanos()) as usize;
-        let mut timeline = Vec::with_capacity(ticks);
-        let mut previous = [0; 3];
+        let (mut timeline, mut extras) = (Vec::with_capacity(ticks), Vec::with_capacity(ticks));
+        let (mut previous, mut previous_extra) = ([0; 3], [0; 2]);
+        let tick_s = config.tick.as_secs_f64();
         for _ in 0..ticks {
             sleep(config.tick).await;
-            timeline.push(metrics.sample(
-                &mut previous,
-                config.tick.as_secs_f64(),
-                config.presence_rate,
-            ));
+            timeline.push(metrics.sample(&mut previous, tick_s, config.presence_rate));
+            let limit = world.caller.limit();
+            extras.push(sample_extra(&metrics, &mut previous_extra, tick_s, limit));
         }
         let finished = sessions
             .iter()
             .filter(|session| session.is_finished())
             .count() as u64;
-        summarize(&config, &metrics, timeline, finished, &cluster.stats())
-    })?;
-    Ok(run)
+        Trace {
+            timeline,
+            extras,
+            finished,
+            metrics,
+            stats: cluster.stats(),
+        }
+    });
+    Ok(trace)
 }
-// ANCHOR_END: simulate
 
 fn summarize(
     config: &Config,
     metrics: &Metrics,
     timeline: Vec<Tick>,
     finished: u64,
-    stats: &cluster::ClusterStats,
+    stats: &ClusterStats,
 ) -> Result<Run, String> {
     let served = metrics.sessions_served.load(Relaxed);
     let [replied, rejected, timed_out] =
