@@ -21,6 +21,12 @@ defmodule Beam.FanoutTest do
       assert s.guild_publish_p50_ns > 0 and s.delivery_p50_ns > 0
       assert s.delivery_p99_ns >= s.delivery_p50_ns
       assert s.delivery_isolated_p50_ns > 0
+      assert s.delivery_back_to_back_p50_ns > 0
+      assert s.delivery_back_to_back_p99_ns >= s.delivery_back_to_back_p50_ns
+      # Per publish is until its last member had it: no sooner than the median member's
+      # receive (read from a histogram, within 2.2 %).
+      assert s.delivery_back_to_back_p50_ns >= s.member_delivery_back_to_back_p50_ns * 0.97
+      assert s.delivery_p50_ns >= s.delivery_isolated_p50_ns * 0.97
     end
   end
 

@@ -1,7 +1,9 @@
 //! `cargo bench --bench semaphore_instructions`: instructions for 1,000 enter-and-leave cycles
 //! through each gate, on one thread. For the process-run semaphore only the caller's thread is
-//! counted (the call's encode-free local send, the reply wait); the semaphore process's own work
-//! runs on the node's worker thread and is not in the count, which flatters it.
+//! counted (the call's encode-free local send, the reply wait): here the caller is that thread,
+//! driving the node through `block_on` (the one shape callgrind can count), not a process on the
+//! node as in the timings; the semaphore process's own work runs on the node's worker thread and
+//! is not in the count, which flatters it.
 // gungraun's macros generate items without docs.
 #![allow(missing_docs)]
 

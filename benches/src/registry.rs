@@ -67,6 +67,7 @@ pub fn thresholds() -> serde_json::Value {
             "instructions_semaphore_over_bare_pair": s::INSTRUCTIONS_SEMAPHORE_OVER_BARE_PAIR,
             "instructions_process_over_semaphore": s::INSTRUCTIONS_PROCESS_OVER_SEMAPHORE,
             "beam_genserver_over_ets_update_counter": s::BEAM_GENSERVER_OVER_ETS_UPDATE_COUNTER,
+            "process_over_beam_genserver_alone": s::PROCESS_OVER_BEAM_GENSERVER_ALONE,
         },
         "placement": {
             "maglev_over_ring_lookup": crate::placement::bars::MAGLEV_OVER_RING_LOOKUP,

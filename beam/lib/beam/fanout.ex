@@ -13,14 +13,20 @@ defmodule Beam.Fanout do
   Figures per strategy:
   * `guild_publish_p50_ns`, `guild_publish_ns`: the guild's own time per publish (median and
     mean over the run), i.e. how long the guild is busy and cannot do anything else;
-  * `delivery_p50_ns`, `delivery_p99_ns`: over the back-to-back publishes, from the publish's
-    timestamp (taken by the guild as the publish starts) to a member's receive, corrected for
-    each node's clock offset (Erlang monotonic time starts anywhere on every VM); from a
-    histogram with 16 buckets per power of two (+-2.2 %). Back to back, this includes the
-    backlog: whichever side is the bottleneck (the guild for naive, the session nodes'
-    workers for Manifold) queues the later events;
-  * `delivery_isolated_p50_ns`, `delivery_isolated_p99_ns`: then `isolated` more publishes,
-    each one only after the previous reached every member: latency without a backlog;
+  * `delivery_p50_ns`, `delivery_p99_ns`: per publish one at a time (the `isolated` ones,
+    each only after the previous reached every member), from the publish's timestamp (taken
+    by the guild as the publish starts) until the *last* member had the event, as the Rust
+    rig times a publish: on each node the member whose receive completes that event's count
+    there stamps its latency, corrected for the node's clock offset (Erlang monotonic time
+    starts anywhere on every VM), and the publish's figure is the latest over the nodes;
+    exact, over the publishes (nearest rank);
+  * `delivery_back_to_back_p50_ns`, `delivery_back_to_back_p99_ns`: the same per publish of
+    the back-to-back run. This includes the backlog: whichever side is the bottleneck (the
+    guild for naive, the session nodes' workers for Manifold) queues the later events;
+  * `member_delivery_back_to_back_p50_ns`, `member_delivery_back_to_back_p99_ns`,
+    `delivery_max_ns` (back to back) and `delivery_isolated_p50_ns`,
+    `delivery_isolated_p99_ns` (one at a time): the same latencies per member's receive rather
+    than per publish, from a histogram with 16 buckets per power of two (+-2.2 %);
   * `cross_node_messages`, `cross_node_bytes`: per back-to-back publish, from the
     controller's side of the distribution connections (`:inet.getstat/2`
     `send_cnt`/`send_oct` on each `:erlang.system_info(:dist_ctrl)` port), after subtracting
@@ -133,7 +139,13 @@ defmodule Beam.Fanout do
 
     per_node =
       for {{host, {offset, _}}, count} <- Enum.zip(Enum.zip(hosts, offsets), counts) do
-        Remote.call(host, __MODULE__, :spawn_members, [count, guild_id, publishes, offset])
+        Remote.call(host, __MODULE__, :spawn_members, [
+          count,
+          guild_id,
+          publishes,
+          offset,
+          publishes + isolated
+        ])
       end
 
     watchers = Enum.map(per_node, &elem(&1, 0))
@@ -195,13 +207,23 @@ defmodule Beam.Fanout do
 
       hist = merged.(:hist)
       hist_isolated = merged.(:hist_isolated)
+      # Per publish, until its last member had it: the latest of the nodes' last members.
+      {back_to_back, one_at_a_time} =
+        reports
+        |> Enum.map(& &1.completed)
+        |> Enum.zip_with(&Enum.max/1)
+        |> Enum.split(publishes)
 
       %{
         guild_publish_p50_ns: Stats.median(durations),
         guild_publish_ns: Stats.mean(durations),
         guild_publish_p99_ns: Stats.percentile(durations, 99),
-        delivery_p50_ns: Stats.hist_percentile(hist, 50),
-        delivery_p99_ns: Stats.hist_percentile(hist, 99),
+        delivery_p50_ns: Stats.percentile(one_at_a_time, 50),
+        delivery_p99_ns: Stats.percentile(one_at_a_time, 99),
+        delivery_back_to_back_p50_ns: Stats.percentile(back_to_back, 50),
+        delivery_back_to_back_p99_ns: Stats.percentile(back_to_back, 99),
+        member_delivery_back_to_back_p50_ns: Stats.hist_percentile(hist, 50),
+        member_delivery_back_to_back_p99_ns: Stats.hist_percentile(hist, 99),
         delivery_max_ns: Stats.hist_percentile(hist, 100),
         delivery_isolated_p50_ns: Stats.hist_percentile(hist_isolated, 50),
         delivery_isolated_p99_ns: Stats.hist_percentile(hist_isolated, 99),
@@ -317,10 +339,14 @@ defmodule Beam.Fanout do
 
   @doc false
   # Members count what they receive in one node-wide counter; a watcher process polls it
-  # locally and tells the driver when a target is reached.
-  def spawn_members(count, guild_id, back_to_back, offset) do
+  # locally and tells the driver when a target is reached. Each event (1..total) also counts
+  # its receives on this node, and the member whose receive completes the count stamps its
+  # latency: when the node's last member had the event.
+  def spawn_members(count, guild_id, back_to_back, offset, total) do
     counter = :counters.new(1, [:write_concurrency])
     watcher = spawn_link(fn -> watcher(counter) end)
+    seen = :atomics.new(max(total, 1), signed: false)
+    last = :atomics.new(max(total, 1), signed: true)
 
     pids =
       for _ <- 1..count//1 do
@@ -330,6 +356,7 @@ defmodule Beam.Fanout do
             back_to_back: back_to_back,
             offset: offset,
             counter: counter,
+            events: {seen, last, count, total},
             last: 0,
             count: 0,
             violations: 0,
@@ -339,7 +366,7 @@ defmodule Beam.Fanout do
         end)
       end
 
-    Process.put(:fanout_members, {watcher, pids})
+    Process.put(:fanout_members, {watcher, pids, last, total})
     {watcher, pids}
   end
 
@@ -367,6 +394,7 @@ defmodule Beam.Fanout do
       {:event, guild, seq, ts, _payload} ->
         latency = :erlang.monotonic_time(:nanosecond) - st.offset - ts
         :counters.add(st.counter, 1, 1)
+        stamp_if_last(st.events, seq, latency)
         ok = guild == st.guild and seq == st.last + 1
 
         st = %{
@@ -388,18 +416,35 @@ defmodule Beam.Fanout do
     end
   end
 
+  defp stamp_if_last({seen, last, count, total}, seq, latency)
+       when seq >= 1 and seq <= total do
+    if :atomics.add_get(seen, seq, 1) == count, do: :atomics.put(last, seq, latency)
+  end
+
+  defp stamp_if_last(_events, _seq, _latency), do: :ok
+
   @doc false
   def collect(expected) do
-    {_watcher, pids} = Process.get(:fanout_members)
+    {_watcher, pids, last, total} = Process.get(:fanout_members)
     ref = make_ref()
     Enum.each(pids, &send(&1, {:report, self(), ref}))
-    acc0 = %{delivered: 0, violations: 0, incomplete: 0, hist: %{}, hist_isolated: %{}}
+    completed = for seq <- 1..total//1, do: :atomics.get(last, seq)
+
+    acc0 = %{
+      delivered: 0,
+      violations: 0,
+      incomplete: 0,
+      hist: %{},
+      hist_isolated: %{},
+      completed: completed
+    }
 
     Enum.reduce(pids, acc0, fn _, acc ->
       receive do
         {^ref, count, violations, hist, hist_isolated} ->
           %{
-            delivered: acc.delivered + count,
+            acc
+            | delivered: acc.delivered + count,
             violations: acc.violations + violations,
             incomplete: acc.incomplete + if(count == expected, do: 0, else: 1),
             hist: Stats.hist_merge(acc.hist, hist),
@@ -417,7 +462,7 @@ defmodule Beam.Fanout do
       nil ->
         :ok
 
-      {watcher, pids} ->
+      {watcher, pids, _last, _total} ->
         for pid <- [watcher | pids] do
           Process.unlink(pid)
           Process.exit(pid, :kill)

@@ -9,8 +9,13 @@ defmodule Beam.Semaphore do
     It never blocks and never queues.
   * `atomics`: the same with `:atomics.add_get/3`: increment, and undo and refuse when the
     result is over max; release is a compare-and-swap loop that floors at 0.
-  * `genserver`: a process owns the count; acquire is a call, release a cast (the
-    "coordinating process" the Semaphore's authors rejected as a bottleneck).
+  * `genserver`: a process owns the count; acquire is a call (with the default 5 s timeout,
+    as the Rust cluster's calls always have one), release a cast (the "coordinating process"
+    the Semaphore's authors rejected as a bottleneck).
+
+  Who calls: a process on the VM, on the gate's node, never anything else. Alone, the calling
+  process itself; contended, one process per scheduler, released together. The Rust process
+  gate is timed in the same shape (`gate_caller: "process"`).
 
   `gate_ns.alone.<name>`: ns per acquire+release by one process.
   `gate_ns.contended.<name>`: ns per acquire+release as seen by each of `contenders` processes
@@ -19,6 +24,8 @@ defmodule Beam.Semaphore do
   """
 
   @names ~w(ets_update_counter atomics genserver)a
+  # GenServer.call's default, as every Rust cluster call has a timeout.
+  @call_timeout 5_000
   def names, do: @names
 
   # ---- the gates ---------------------------------------------------------------------------
@@ -65,7 +72,7 @@ defmodule Beam.Semaphore do
   end
 
   def acquire({:genserver, pid}, name, max),
-    do: GenServer.call(pid, {:acquire, name, max}, :infinity)
+    do: GenServer.call(pid, {:acquire, name, max}, @call_timeout)
 
   @doc "Leaves."
   def release({:ets_update_counter, t, _}, name) do
@@ -202,6 +209,8 @@ defmodule Beam.Semaphore do
         contended: Map.new(results, fn {n, _, c, _} -> {n, c} end)
       },
       refused_contended: Map.new(results, fn {n, _, _, r} -> {n, r} end),
+      gate_caller: "process",
+      call_timeout_ms: @call_timeout,
       ops: ops,
       genserver_ops: gen_ops,
       trials: trials,

@@ -44,6 +44,11 @@ impl Progress {
         self.bar.set_length(total);
     }
 
+    /// Announces `more` steps beyond those already announced.
+    pub fn more_steps(&self, more: u64) {
+        self.bar.inc_length(more);
+    }
+
     /// Starts the next step, named `what`.
     pub fn step(&self, what: &str) {
         if let Some(scenario) = &self.plain {

@@ -90,7 +90,8 @@ const PARAMS: &[ParamSpec] = &[
 const REQUIRED: &[Required] = &[
     Required::Positive(
         "strategies.{naive,manifold,manifold_pack_once,manifold_offload,relay}.{guild_publish_ns,\
-         delivery_p50_ns,delivery_p99_ns,cross_node_messages,cross_node_bytes,delivered}",
+         delivery_p50_ns,delivery_p99_ns,delivery_back_to_back_p50_ns,delivery_back_to_back_p99_ns,\
+         cross_node_messages,cross_node_bytes,delivered}",
     ),
     Required::Zero(
         "strategies.{naive,manifold,manifold_pack_once,manifold_offload,relay}.order_violations",
@@ -98,13 +99,15 @@ const REQUIRED: &[Required] = &[
     Required::Positive("ratios.guild_publish"),
     Required::Positive(
         "strategies.{naive_tcp,manifold_tcp,relay_tcp}.{guild_publish_p50_ns,guild_publish_ns,\
-         delivery_p50_ns,delivery_p99_ns,cross_node_messages,cross_node_bytes,delivered}",
+         delivery_p50_ns,delivery_p99_ns,delivery_back_to_back_p50_ns,delivery_back_to_back_p99_ns,\
+         cross_node_messages,cross_node_bytes,delivered}",
     ),
     Required::Zero("strategies.{naive_tcp,manifold_tcp,relay_tcp}.order_violations"),
     Required::Present("blog.{per_send_us,publish_30k_s}"),
     Required::BeamPositive(
         "strategies.{beam_naive,beam_manifold}.{guild_publish_p50_ns,guild_publish_ns,\
-         delivery_p50_ns,delivery_p99_ns,cross_node_messages,cross_node_bytes,delivered}",
+         delivery_p50_ns,delivery_p99_ns,delivery_back_to_back_p50_ns,delivery_back_to_back_p99_ns,\
+         cross_node_messages,cross_node_bytes,delivered}",
     ),
 ];
 
@@ -238,6 +241,7 @@ mod tests {
         assert!(ratio("guild_publish_median_tcp") > 0.0);
         assert!(outcome.figures["sweep"]["naive_tcp"].is_null(), "one sweep");
         assert!(outcome.table.contains("Manifold, over loopback TCP"));
+        assert!(outcome.table.contains("| back to back: p50 / p99 |"));
         assert!(outcome.table.contains("the bar"));
         assert!(outcome.svg.starts_with("<svg"));
 

@@ -153,6 +153,8 @@ fn strategy_figures(m: &Measured) -> Value {
         "guild_publish_isolated_ns": mean(&m.isolated_in_guild_ns),
         "delivery_p50_ns": m.delivery(50.0),
         "delivery_p99_ns": m.delivery(99.0),
+        "delivery_back_to_back_p50_ns": m.delivery_back_to_back(50.0),
+        "delivery_back_to_back_p99_ns": m.delivery_back_to_back(99.0),
         "cross_node_messages": m.cross_node_messages,
         "cross_node_bytes": m.cross_node_bytes,
         "first_publish_cross_node_bytes": m.first_publish_bytes,
@@ -184,6 +186,7 @@ pub fn table(
     if let Some(beam) = beam {
         out += &beam::note(beam);
     }
+    out += &delivery_table(runs, beam);
     if let Some(relay) = runs.iter().find(|run| run.strategy == Strategy::Relay) {
         out += &format!(
             "\nThe relay's one-time registration (its first publish) sent {} between nodes.\n",
@@ -217,14 +220,64 @@ fn strategy_table(runs: &[Run], beam: Option<&BeamRun>) -> String {
     markdown_table(&header, &rows)
 }
 
-fn row(run: &Run) -> Vec<String> {
-    let m = &run.main;
-    let name = match run.transport {
+/// A run's name in the tables: its strategy's, and its wire when not in memory.
+fn run_name(run: &Run) -> String {
+    match run.transport {
         Transport::Memory => run.strategy.label().to_owned(),
         Transport::Tcp => format!("{}, over loopback TCP", run.strategy.label()),
-    };
+    }
+}
+
+/// The second table: each publish's delivery both ways, every run and the BEAM's strategies
+/// measured alike, beside the guild's time; a caption line above it.
+fn delivery_table(runs: &[Run], beam: Option<&BeamRun>) -> String {
+    let pair = |p50: f64, p99: f64| format!("{} / {}", human_ns(p50), human_ns(p99));
+    let mut rows: Vec<Vec<String>> = runs
+        .iter()
+        .map(|run| {
+            let m = &run.main;
+            vec![
+                run_name(run),
+                pair(m.delivery(50.0), m.delivery(99.0)),
+                pair(m.delivery_back_to_back(50.0), m.delivery_back_to_back(99.0)),
+                human_ns(m.in_guild_median()),
+                format!("{}", run.publishes),
+            ]
+        })
+        .collect();
+    let beam_publishes = beam.map_or(0.0, |b| b.figure("isolated_publishes"));
+    rows.extend(beam::delivery_rows(beam, |f| {
+        vec![
+            pair(f("delivery_p50_ns"), f("delivery_p99_ns")),
+            pair(
+                f("delivery_back_to_back_p50_ns"),
+                f("delivery_back_to_back_p99_ns"),
+            ),
+            human_ns(f("guild_publish_p50_ns")),
+            format!("{beam_publishes:.0}"),
+        ]
+    }));
+    let header = [
+        "strategy",
+        "one at a time: p50 / p99",
+        "back to back: p50 / p99",
+        "in the guild, back to back: median",
+        "publishes each way",
+    ];
+    format!(
+        "\n*Delivery, per publish, from its start until the last member has the event: one \
+         publish at a time (each after the previous reached every member), then back to back \
+         (each among the others still in flight, its backlog included), measured the same way on \
+         both sides (the BEAM's last member stamps its own receive, as the Rust's does).*\n\n{}{}",
+        markdown_table(&header, &rows),
+        beam.map_or(String::new(), beam::back_to_back_note)
+    )
+}
+
+fn row(run: &Run) -> Vec<String> {
+    let m = &run.main;
     vec![
-        name,
+        run_name(run),
         format!(
             "{} ({})",
             human_ns(m.in_guild_mean()),

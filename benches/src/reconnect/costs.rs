@@ -4,21 +4,21 @@
 //! the same model can run on the blog's figures, on this machine's and on the BEAM's, and the
 //! three can be compared row by row. Six costs are enough for the whole path:
 //!
-//! | cost | blog | rust (committed results) | beam (committed results) |
+//! | cost | blog | rust (this run) | beam (this run's BEAM side) |
 //! | --- | --- | --- | --- |
-//! | lookup through the ring process | 12 µs ("request/reply is about 12μs") | `ring.json` actor | `ring.json` BEAM GenServer |
-//! | lookup through FastGlobal | 0.3 µs | `ring.json` fastglobal | `ring.json` BEAM FastGlobal |
-//! | a call served (registry, guild join) | 12 µs, the same request/reply | `ring.json` actor, prehashed | `ring.json` BEAM GenServer |
-//! | one send to one member | 50 µs, the middle of "30μs to 70us" | `send-cost.json` remote | `send-cost.json` BEAM remote |
+//! | lookup through the ring process | 12 µs ("request/reply is about 12μs") | the storm through the ring process | `beam/run ring`: the storm through a GenServer |
+//! | lookup through FastGlobal | 0.3 µs | the storm through FastGlobal | `beam/run ring`: FastGlobal |
+//! | a call served (registry, guild join) | 12 µs, the same request/reply | the ring process, prehashed | `beam/run ring`: the GenServer, prehashed |
+//! | one send to one member | 50 µs, the middle of "30μs to 70us" | a remote cluster send | `beam/run send-cost`: remote `send/2` |
 //! | one Manifold send to a node | 50 µs, one send | one remote send | one BEAM remote send |
-//! | per receiver in its list | 0: the post counts sends only | `fanout.json` Manifold | `fanout.json` BEAM Manifold |
+//! | per receiver in its list | 0: the post counts sends only | a Manifold publish | `beam/run fanout`: Manifold |
 //!
-//! The rust profile is read from the committed results of the scenarios that measure these
-//! (`book/src/results/`), or measured on the spot when they are missing. The beam profile exists
-//! only when those results hold the BEAM's figures; otherwise it is left out, with the reason
-//! written in the results.
+//! Both measured profiles come from the run in progress, at the small sizes of [`SIZES`] (a few
+//! seconds each): the rust profile is measured here ([`rust`]), the beam profile by this run's
+//! BEAM side (`reconnect/beam.rs`), or it is left out with the reason in the results. Neither
+//! ever falls back on the committed reference run: `profiles.<p>.costs_from` says `"blog"` or
+//! `"this run"`.
 
-use std::path::Path;
 use std::sync::Arc;
 
 use ring_kit::naive::Actor;
@@ -31,6 +31,7 @@ use solution_ring::FastGlobal;
 
 use crate::common::blog::{FASTGLOBAL_READ_US, PER_SEND_US, REQUEST_REPLY_US};
 use crate::common::params::Choice;
+use crate::common::scenario::Progress;
 use crate::common::stats::{median, nanos};
 use crate::fanout::measure::rigs::{Setup, measure};
 use crate::send_cost::measure::processes::ClusterSend;
@@ -113,6 +114,15 @@ impl Profile {
         self.origin.name()
     }
 
+    /// Where its costs come from (`profiles.<p>.costs_from`): `"blog"` for the post's figures,
+    /// `"this run"` for the measured ones; never the committed reference run.
+    pub fn costs_from(&self) -> &'static str {
+        match self.origin {
+            Origin::Blog => "blog",
+            Origin::Rust | Origin::Beam => "this run",
+        }
+    }
+
     /// The costs and their sources, as the results file holds them.
     pub fn json(&self) -> Value {
         let mut costs = serde_json::to_value(self.costs).expect("costs serialize");
@@ -148,145 +158,76 @@ pub fn blog() -> Profile {
     }
 }
 
-/// One number in a results file.
-fn figure(json: &Value, path: &str) -> Option<f64> {
-    path.split('.')
-        .try_fold(json, |value, key| value.get(key))?
-        .as_f64()
+/// The sizes the measured profiles are measured at, on both sides, in this run: small enough to
+/// take seconds, the same for the rust profile and the BEAM's.
+pub struct Sizes {
+    /// Sessions of the lookup storm, all released at once.
+    pub storm_sessions: u64,
+    /// Lookups per session.
+    pub lookups: u64,
+    /// Nodes on the ring, and virtual nodes per node.
+    pub ring_nodes: u64,
+    /// Virtual nodes per ring node.
+    pub replicas: u64,
+    /// Remote sends timed (per trial on the Rust side, of five).
+    pub sends: u64,
+    /// Members of the guild that publishes, spread over `session_nodes`.
+    pub members: u64,
+    /// Session nodes of the guild's members.
+    pub session_nodes: u64,
+    /// Publishes timed.
+    pub publishes: u64,
 }
 
-/// The committed results a profile reads: `send-cost`, `ring` and `fanout`.
-struct Results {
-    send_cost: Value,
-    ring: Value,
-    fanout: Value,
-}
+/// The measured profiles' sizes.
+pub const SIZES: Sizes = Sizes {
+    storm_sessions: 20_000,
+    lookups: 5,
+    ring_nodes: 10,
+    replicas: 512,
+    sends: 50_000,
+    members: 10_000,
+    session_nodes: 4,
+    publishes: 20,
+};
 
-impl Results {
-    fn read(dir: &Path) -> Result<Results, String> {
-        let load = |name: &str| -> Result<Value, String> {
-            let path = dir.join(format!("{name}.json"));
-            let text = std::fs::read_to_string(&path)
-                .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-            serde_json::from_str(&text).map_err(|e| format!("{} is not JSON: {e}", path.display()))
-        };
-        Ok(Results {
-            send_cost: load("send-cost")?,
-            ring: load("ring")?,
-            fanout: load("fanout")?,
-        })
-    }
-
-    /// A figure of `file` at `path`, or why not.
-    fn get(&self, file: &str, path: &str) -> Result<f64, String> {
-        let json = match file {
-            "send-cost" => &self.send_cost,
-            "ring" => &self.ring,
-            _ => &self.fanout,
-        };
-        figure(json, path)
-            .filter(|v| v.is_finite() && *v >= 0.0)
-            .ok_or_else(|| format!("{file}.json has no {path}"))
-    }
-
-    /// Manifold's cost per receiver from a measured publish: what the guild spent beyond one
-    /// send per node, divided by the members.
-    fn per_receiver(&self, publish_path: &str, send_ns: f64) -> Result<f64, String> {
-        let publish = self.get("fanout", publish_path)?;
-        let members = self.get("fanout", "parameters.members")?;
-        let nodes = self.get("fanout", "parameters.session_nodes")?;
-        Ok(((publish - nodes * send_ns) / members).max(0.0))
-    }
-}
-
-/// This machine's figures, from the committed results in `dir`, or measured on the spot when
-/// they are not there.
-pub fn rust(dir: &Path) -> Profile {
-    match rust_from(dir) {
-        Ok(profile) => profile,
-        Err(why) => measured_on_the_spot(&why),
-    }
-}
-
-fn rust_from(dir: &Path) -> Result<Profile, String> {
-    let r = Results::read(dir)?;
-    let send = r.get("send-cost", "per_send_ns.cluster_remote")?;
-    let costs = Costs {
-        ring_lookup_ns: r.get("ring", "strategies.actor.ns_per_lookup")?,
-        fastglobal_lookup_ns: r.get("ring", "strategies.fastglobal.ns_per_lookup")?,
-        call_ns: r.get("ring", "strategies.actor.ns_per_lookup_prehashed")?,
-        send_ns: send,
-        node_send_ns: send,
-        per_receiver_ns: r.per_receiver("strategies.manifold.guild_publish_ns", send)?,
-    };
-    let date = |v: &Value| v["date"].as_str().unwrap_or("?").to_owned();
-    let sources = json!({
-        "ring_lookup_ns": format!("ring.json ({}): strategies.actor.ns_per_lookup, the storm through the ring process", date(&r.ring)),
-        "fastglobal_lookup_ns": format!("ring.json ({}): strategies.fastglobal.ns_per_lookup", date(&r.ring)),
-        "call_ns": format!("ring.json ({}): strategies.actor.ns_per_lookup_prehashed, a call that does almost nothing", date(&r.ring)),
-        "send_ns": format!("send-cost.json ({}): per_send_ns.cluster_remote", date(&r.send_cost)),
-        "node_send_ns": "one remote send, as send_ns",
-        "per_receiver_ns": format!("fanout.json ({}): (strategies.manifold.guild_publish_ns − session_nodes × send_ns) ÷ members", date(&r.fanout)),
-    });
-    Ok(Profile {
-        origin: Origin::Rust,
-        costs,
-        sources: sources.as_object().cloned().unwrap_or_default(),
-    })
-}
-
-/// The BEAM's figures from the committed results in `dir`, or why there are none.
-pub fn beam(dir: &Path) -> Result<Profile, String> {
-    let r = Results::read(dir)?;
-    let send = r.get("send-cost", "beam.per_send_ns.remote")?;
-    // As on the Rust side: a lookup hashes its guild id; a call does almost nothing (prehashed).
-    let costs = Costs {
-        ring_lookup_ns: r.get("ring", "beam.storm_hashing.genserver.ns_per_lookup")?,
-        fastglobal_lookup_ns: r.get("ring", "beam.storm_hashing.fastglobal.ns_per_lookup")?,
-        call_ns: r.get("ring", "beam.storm.genserver.ns_per_lookup")?,
-        send_ns: send,
-        node_send_ns: send,
-        per_receiver_ns: r.per_receiver("strategies.beam_manifold.guild_publish_ns", send)?,
-    };
-    let sources = json!({
-        "ring_lookup_ns": "ring.json: beam.storm_hashing.genserver.ns_per_lookup, the storm through a GenServer",
-        "fastglobal_lookup_ns": "ring.json: beam.storm_hashing.fastglobal.ns_per_lookup",
-        "call_ns": "ring.json: beam.storm.genserver.ns_per_lookup, a GenServer call that does almost nothing (prehashed)",
-        "send_ns": "send-cost.json: beam.per_send_ns.remote",
-        "node_send_ns": "one remote send, as send_ns",
-        "per_receiver_ns": "fanout.json: (strategies.beam_manifold.guild_publish_ns − session_nodes × send_ns) ÷ members",
-    });
-    Ok(Profile {
-        origin: Origin::Beam,
-        costs,
-        sources: sources.as_object().cloned().unwrap_or_default(),
-    })
+/// Manifold's cost per receiver from a measured publish (`publish_ns`, its time in the guild):
+/// what the guild spent beyond one send per node, divided by the members.
+pub fn per_receiver(publish_ns: f64, send_ns: f64) -> f64 {
+    let (members, nodes) = (SIZES.members as f64, SIZES.session_nodes as f64);
+    ((publish_ns - nodes * send_ns) / members).max(0.0)
 }
 
 /// The profiles `choice` asks for (`all`: every one that has figures), and the ones left out,
-/// why.
-pub fn chosen(choice: Profiles) -> Result<(Vec<Profile>, Map<String, Value>), String> {
-    let dir = crate::common::lab::workspace().join("book/src/results");
+/// why. `beam` is this run's BEAM profile when `choice` wants it (`Err`: why there is none):
+/// asked for alone, its absence fails the run; with `all`, it is left out with the reason.
+pub fn chosen(
+    choice: Profiles,
+    beam: Option<Result<Profile, String>>,
+    progress: &Progress,
+) -> Result<(Vec<Profile>, Map<String, Value>), String> {
     let mut left_out = Map::new();
-    let profiles = match choice {
-        Profiles::Only(Origin::Blog) => vec![blog()],
-        Profiles::Only(Origin::Rust) => vec![rust(&dir)],
-        Profiles::Only(Origin::Beam) => vec![beam(&dir).map_err(|why| {
-            format!("the beam profile needs the BEAM's figures in the committed results: {why}")
-        })?],
-        Profiles::All => {
-            let mut all = vec![blog(), rust(&dir)];
-            match beam(&dir) {
-                Ok(beam) => all.push(beam),
-                Err(why) => {
-                    left_out.insert(Origin::Beam.name().into(), json!(format!(
-                        "no BEAM figures in the committed results ({why}); reproduce send-cost, ring and fanout with Erlang installed, then this"
-                    )));
-                }
-            }
-            all
+    let mut profiles = Vec::new();
+    if choice.wants(Origin::Blog) {
+        profiles.push(blog());
+    }
+    if choice.wants(Origin::Rust) {
+        progress.step("rust profile: measuring this machine's costs");
+        profiles.push(rust());
+        progress.done();
+    }
+    match (choice, beam) {
+        (_, Some(Ok(beam))) => profiles.push(beam),
+        (Profiles::Only(Origin::Beam), Some(Err(why))) => {
+            return Err(format!("no beam profile: {why}"));
         }
-    };
+        (_, Some(Err(why))) => {
+            left_out.insert(Origin::Beam.name().into(), json!(format!(
+                "no BEAM figures from this run: {why}; the committed reference run's are never used in their place"
+            )));
+        }
+        (_, None) => {}
+    }
     for profile in &profiles {
         profile
             .costs
@@ -305,6 +246,13 @@ pub enum Profiles {
     Only(Origin),
 }
 
+impl Profiles {
+    /// Whether the profile of `origin` is asked for.
+    pub fn wants(self, origin: Origin) -> bool {
+        self == Profiles::All || self == Profiles::Only(origin)
+    }
+}
+
 impl Choice for Profiles {
     /// `all`, then each [`Origin`]'s name (a test holds them to it).
     const NAMES: &'static [&'static str] = &["all", "blog", "rust", "beam"];
@@ -318,70 +266,101 @@ impl Choice for Profiles {
     }
 }
 
-/// Measures the rust profile here and now (a few seconds), when committed results are missing.
-fn measured_on_the_spot(why: &str) -> Profile {
-    let threads = std::thread::available_parallelism().map_or(2, usize::from);
-    let send = ClusterSend::new(true)
+/// This machine's Rust figures, measured here and now, in this run, always (a few seconds, at
+/// [`SIZES`]; the committed reference run is never read):
+///
+/// - a send: [`ClusterSend`], a cluster send from node 0 to a process on node 1 (a link in
+///   memory), the median of five batches of `sends` after a warm-up;
+/// - a lookup through the ring process, and a call: the ring-process storm ([`Storm::run_actor`],
+///   `storm_sessions` session tasks on the process's node, `lookups` calls each), the guild id
+///   hashed in the session or beforehand (a call that does almost nothing);
+/// - a lookup through FastGlobal: the same storm through FastGlobal, one reader per core;
+/// - per receiver: a Manifold publish to `members` members on `session_nodes` nodes, the mean
+///   time in the guild over `publishes`, less one send per node, per member.
+pub fn rust() -> Profile {
+    let send = rust_send();
+    let (ring_lookup_ns, call_ns, fastglobal_lookup_ns) = rust_lookups();
+    let setup = Setup {
+        members: SIZES.members as usize,
+        session_nodes: SIZES.session_nodes as usize,
+        threads: 1,
+    };
+    let per_receiver_ns = measure::<Manifold>(setup, SIZES.publishes as usize)
+        .map_or(f64::NAN, |m| per_receiver(m.in_guild_mean(), send));
+    let costs = Costs {
+        ring_lookup_ns,
+        fastglobal_lookup_ns,
+        call_ns,
+        send_ns: send,
+        node_send_ns: send,
+        per_receiver_ns,
+    };
+    let Sizes {
+        storm_sessions: sessions,
+        lookups,
+        sends,
+        members,
+        session_nodes: nodes,
+        publishes,
+        ..
+    } = SIZES;
+    let storm = format!("{sessions} session tasks × {lookups} lookups, all released at once");
+    let sources = json!({
+        "ring_lookup_ns": format!("this run: the storm through the ring process ({storm}), the key hashed in the session"),
+        "fastglobal_lookup_ns": format!("this run: the storm through FastGlobal ({sessions} sessions × {lookups} lookups, one reader per core)"),
+        "call_ns": format!("this run: the storm through the ring process ({storm}), prehashed: a call that does almost nothing"),
+        "send_ns": format!("this run: a remote cluster send (link in memory), the median of 5 batches of {sends}"),
+        "node_send_ns": "one remote send, as send_ns",
+        "per_receiver_ns": format!("this run: (Manifold's mean time in the guild over {publishes} publishes to {members} members on {nodes} nodes − {nodes} × send_ns) ÷ {members}"),
+    });
+    Profile {
+        origin: Origin::Rust,
+        costs,
+        sources: sources.as_object().cloned().unwrap_or_default(),
+    }
+}
+
+/// One remote cluster send, ns: the median of five batches after a warm-up (NaN if the rig
+/// failed, which the profile's check then refuses).
+fn rust_send() -> f64 {
+    let sends = SIZES.sends;
+    ClusterSend::new(true)
         .ok()
         .and_then(|mut rig| {
-            rig.send_batch(10_000).ok()?;
+            rig.send_batch(sends / 5).ok()?;
             let samples: Option<Vec<f64>> = (0..5)
-                .map(|_| Some(nanos(rig.send_batch(50_000).ok()?) / 50_000.0))
+                .map(|_| Some(nanos(rig.send_batch(sends).ok()?) / sends as f64))
                 .collect();
             Some(median(samples?))
         })
-        .unwrap_or(f64::NAN);
-    let ring = Ring::with_nodes((0..10).map(|i| format!("guild{i}")), 512);
-    let storm = Storm::new(20_000, 5, 11);
+        .unwrap_or(f64::NAN)
+}
+
+/// The storm's lookups, ns each: through the ring process hashing, prehashed (a call), and
+/// through FastGlobal hashing.
+fn rust_lookups() -> (f64, f64, f64) {
+    let threads = std::thread::available_parallelism().map_or(2, usize::from);
+    let nodes = (0..SIZES.ring_nodes).map(|i| format!("guild{i}"));
+    let ring = Ring::with_nodes(nodes, SIZES.replicas as u32);
+    let sessions = SIZES.storm_sessions as usize;
+    let storm = Storm::new(sessions, SIZES.lookups as usize, 11);
     let lookups = storm.lookups() as f64;
-    let (actor, actor_prehashed) = match Actor::start(ring.clone(), threads) {
+    let (actor, prehashed) = match Actor::start(ring.clone(), threads) {
         Ok(actor) => {
             let actor = Arc::new(actor);
-            let _ = storm.run_actor(&actor, 20_000, false); // warm up
+            let _ = storm.run_actor(&actor, sessions, false); // warm up
             (
-                nanos(storm.run_actor(&actor, 20_000, false).elapsed) / lookups,
-                nanos(storm.run_actor(&actor, 20_000, true).elapsed) / lookups,
+                nanos(storm.run_actor(&actor, sessions, false).elapsed) / lookups,
+                nanos(storm.run_actor(&actor, sessions, true).elapsed) / lookups,
             )
         }
         Err(_) => (f64::NAN, f64::NAN),
     };
-    let global = Published(FastGlobal::<Ring>::named("reconnect-costs-on-the-spot"));
+    let global = Published(FastGlobal::<Ring>::named("reconnect-costs-this-run"));
     global.0.put(ring);
     let _ = storm.run(&global, threads, false);
     let fastglobal = nanos(storm.run(&global, threads, false).elapsed) / lookups;
-    let setup = Setup {
-        members: 10_000,
-        session_nodes: 4,
-        threads: 1,
-    };
-    let per_receiver = measure::<Manifold>(setup, 20)
-        .map(|m| ((m.in_guild_mean() - 4.0 * send) / 10_000.0).max(0.0))
-        .unwrap_or(f64::NAN);
-    let costs = Costs {
-        ring_lookup_ns: actor,
-        fastglobal_lookup_ns: fastglobal,
-        call_ns: actor_prehashed,
-        send_ns: send,
-        node_send_ns: send,
-        per_receiver_ns: per_receiver,
-    };
-    let note = format!("measured on the spot ({why})");
-    let sources = [
-        "ring_lookup_ns",
-        "fastglobal_lookup_ns",
-        "call_ns",
-        "send_ns",
-        "node_send_ns",
-        "per_receiver_ns",
-    ]
-    .into_iter()
-    .map(|key| (key.to_owned(), Value::String(note.clone())))
-    .collect();
-    Profile {
-        origin: Origin::Rust,
-        costs,
-        sources,
-    }
+    (actor, prehashed, fastglobal)
 }
 
 #[cfg(test)]
@@ -389,36 +368,55 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_committed_results_give_a_rust_profile_and_a_missing_beam_is_explained() {
-        let dir = crate::common::lab::workspace().join("book/src/results");
-        let rust = rust_from(&dir).expect("the committed results hold every rust cost");
-        rust.costs.check().unwrap();
-        assert!(rust.costs.ring_lookup_ns > rust.costs.fastglobal_lookup_ns);
-        assert_eq!(rust.sources.len(), 6);
-        if let Err(why) = beam(&dir) {
-            assert!(why.contains("has no beam."), "{why}");
-        }
-        let missing = beam(Path::new("/nonexistent")).unwrap_err();
-        assert!(missing.starts_with("cannot read"), "{missing}");
+    fn profiles_say_where_their_costs_come_from() {
+        assert_eq!(blog().costs_from(), "blog");
+        let measured = |origin| Profile { origin, ..blog() };
+        assert_eq!(measured(Origin::Rust).costs_from(), "this run");
+        assert_eq!(measured(Origin::Beam).costs_from(), "this run");
+    }
+
+    #[test]
+    fn a_missing_beam_is_left_out_with_the_reason_or_fails_when_asked_for_alone() {
+        let hidden = Progress::hidden();
+        let why = || Some(Err("the BEAM side is off".to_owned()));
+        let (profiles, left_out) = chosen(Profiles::Only(Origin::Blog), None, &hidden).unwrap();
+        assert_eq!(profiles.len(), 1);
+        assert!(left_out.is_empty());
+        let alone = chosen(Profiles::Only(Origin::Beam), why(), &hidden).unwrap_err();
+        assert!(alone.contains("the BEAM side is off"), "{alone}");
+        let beam = Profile {
+            origin: Origin::Beam,
+            ..blog()
+        };
+        let (profiles, _) = chosen(Profiles::Only(Origin::Beam), Some(Ok(beam)), &hidden).unwrap();
+        assert_eq!(profiles[0].costs_from(), "this run");
+    }
+
+    #[test]
+    fn per_receiver_is_what_the_guild_spent_beyond_one_send_per_node() {
+        let nodes = SIZES.session_nodes as f64;
+        let publish = nodes * 1_000.0 + SIZES.members as f64 * 30.0;
+        assert!((per_receiver(publish, 1_000.0) - 30.0).abs() < 1e-9);
+        assert_eq!(per_receiver(10.0, 1_000.0), 0.0);
     }
 
     #[test]
     #[ignore = "measures for seconds; run with --ignored --release"]
-    fn measuring_on_the_spot_gives_every_cost() {
-        let profile = rust(Path::new("/nonexistent"));
+    fn measuring_in_this_run_gives_every_cost() {
+        let profile = rust();
         profile.costs.check().unwrap();
         assert!(profile.costs.ring_lookup_ns > profile.costs.fastglobal_lookup_ns);
         let source = profile.sources["send_ns"].as_str().unwrap();
-        assert!(
-            source.starts_with("measured on the spot (cannot read"),
-            "{source}"
-        );
+        assert!(source.starts_with("this run: "), "{source}");
+        assert_eq!(profile.costs_from(), "this run");
     }
 
     #[test]
     fn the_choices_are_all_and_every_origin() {
         let origins: Vec<&str> = Origin::ALL.map(Origin::name).to_vec();
         assert_eq!(Profiles::NAMES[1..], origins);
+        assert!(Profiles::All.wants(Origin::Beam));
+        assert!(!Profiles::Only(Origin::Blog).wants(Origin::Rust));
         let blog = blog().costs;
         assert_eq!(
             (blog.ring_lookup_ns, blog.fastglobal_lookup_ns),

@@ -105,8 +105,9 @@ fn reconnecting(sessions: usize, restarting: usize) -> Arc<Population> {
 }
 
 /// Runs every combination on each of `profiles` (at least one), and one node alone on the
-/// blog's figures when they come first: one progress step per run. The wall time counts from
-/// `started` (the scenario's start: choosing the profiles may measure costs on the spot).
+/// blog's figures when they come first: one progress step per run, beyond those already
+/// announced. The wall time counts from `started` (the scenario's start: the measured profiles'
+/// costs are measured first, in this run).
 pub fn run(
     storm: &Storm,
     profiles: &[Profile],
@@ -136,7 +137,7 @@ pub fn run(
             name: format!("one node, {} {}", blog.name(), strategy.key()),
         }));
     }
-    progress.steps(jobs.len() as u64);
+    progress.more_steps(jobs.len() as u64);
     let mut runs = run_all(&jobs, progress)?.into_iter();
     let by_profile = profiles
         .iter()

@@ -17,13 +17,15 @@
 //! | --- | --- |
 //! | this file | the scenario: its parameters, what its results must hold, and `run`, which only orchestrates |
 //! | [`population`] | who reconnects, in which guilds; how the miniature scales to Discord |
-//! | [`costs`] | the cost profiles: the blog's figures, this machine's, the BEAM's |
+//! | [`costs`] | the cost profiles: the blog's figures, and this machine's measured in this run |
+//! | [`beam`] | the beam profile, from this run's BEAM side (three small BEAM runs) |
 //! | [`model`] | the processes, the sessions, the conservation checks, the ideal |
 //! | [`measure`] | every combination on every profile, several runs at once |
 //! | [`report`] | the figures, the tables and the plot |
 //! | [`bars`] | the thresholds, and the function that holds a run to them |
 
 pub mod bars;
+pub mod beam;
 pub mod costs;
 pub mod measure;
 pub mod model;
@@ -79,11 +81,12 @@ const PARAMS: [ParamSpec; 5] = [
 ];
 
 /// What every results file of this scenario holds, for CI: its parameters; the blog's and this
-/// machine's profiles, each with its costs and all eight combinations (each `{a}/{b}/{c}` names
+/// machine's profiles, each with where its costs come from, its costs and all eight combinations (each `{a}/{b}/{c}` names
 /// exactly [`model::Strategy::ALL`]'s keys: a test holds them to it), their figures and the first
 /// tick of their timelines; the wall time.
 const REQUIRED: &[Required] = &[
     Required::Present("parameters.{profile,sessions,restarting,limit,seconds}"),
+    Required::Present("profiles.{blog,rust}.costs_from"),
     Required::Present(
         "profiles.{blog,rust}.costs.{ring_lookup_ns,fastglobal_lookup_ns,call_ns,send_ns,\
          node_send_ns,per_receiver_ns}",
@@ -115,13 +118,6 @@ impl Scenario for Reconnect {
     fn params(&self) -> &'static [ParamSpec] {
         &PARAMS
     }
-    fn validate(&self, params: &Params) -> Result<(), String> {
-        if params.choice::<Profiles>("profile") == Profiles::Only(Origin::Beam) {
-            let dir = crate::common::lab::workspace().join("book/src/results");
-            costs::beam(&dir).map_err(|why| format!("no beam profile here: {why}"))?;
-        }
-        Ok(())
-    }
     fn memory_bytes(&self, params: &Params) -> u64 {
         // Per simulated session: its task, its calls, its five guilds' processes, ledgers and
         // queued joins, a few KiB each, generously; one run per worker thread at once.
@@ -130,11 +126,24 @@ impl Scenario for Reconnect {
     fn required(&self) -> &'static [Required] {
         REQUIRED
     }
-    /// No BEAM side of its own: the beam profile reads the BEAM's figures other scenarios wrote.
-    fn run(&self, params: &Params, progress: &Progress, _beam: &Beam) -> Result<Outcome, String> {
+    /// Its BEAM side is the beam profile's: three small BEAM runs, before the storm.
+    fn run(&self, params: &Params, progress: &Progress, beam: &Beam) -> Result<Outcome, String> {
         let started = Instant::now();
-        let asked = params.choice("profile");
-        let (profiles, left_out) = costs::chosen(asked)?;
+        let asked: Profiles = params.choice("profile");
+        let (rust, beam_steps) = (asked.wants(Origin::Rust), beam::steps(beam));
+        progress.steps(
+            u64::from(rust)
+                + if asked.wants(Origin::Beam) {
+                    beam_steps
+                } else {
+                    0
+                },
+        );
+        let beam_profile = match asked.wants(Origin::Beam) {
+            true => Some(beam::profile(beam, progress)?),
+            false => None,
+        };
+        let (profiles, left_out) = costs::chosen(asked, beam_profile, progress)?;
         let storm = Storm {
             sessions: params.count("sessions"),
             restarting: params.count("restarting"),
@@ -175,8 +184,8 @@ mod tests {
 
     #[test]
     fn the_required_combinations_are_every_strategy() {
-        let Required::Positive(ideal) = REQUIRED[3] else {
-            panic!("the ideal is fourth")
+        let Required::Positive(ideal) = REQUIRED[4] else {
+            panic!("the ideal is fifth")
         };
         let named: Vec<String> = Required::expand(ideal)
             .into_iter()
@@ -198,6 +207,11 @@ mod tests {
         let mut results = Value::Object(outcome.figures);
         results["parameters"] = serde_json::to_value(&params).unwrap();
         assert_eq!(missing(REQUIRED, &results), Vec::<String>::new());
+        assert_eq!(results["profiles"]["blog"]["costs_from"], "blog");
+        assert_eq!(results["profiles"]["rust"]["costs_from"], "this run");
+        assert!(results["profiles"].get("beam").is_none());
+        let why = results["profiles_left_out"]["beam"].as_str().unwrap();
+        assert!(why.contains("the BEAM side is off"), "{why}");
         let bars: Vec<&str> = outcome.checks.iter().map(|c| c.bar.as_str()).collect();
         assert_eq!(bars.len(), 6, "{bars:?}");
         assert!(outcome.checks[1].passed, "{:?}", outcome.checks[1]);

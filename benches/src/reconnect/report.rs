@@ -126,8 +126,16 @@ fn costs_table(profiles: &[Profile]) -> String {
                 .collect()
         })
         .collect();
+    // Each profile's column says where its costs come from: the post, or this run.
+    let named: Vec<String> = profiles
+        .iter()
+        .map(|p| match p.origin {
+            Origin::Blog => p.name().to_owned(),
+            _ => format!("{} ({})", p.name(), p.costs_from()),
+        })
+        .collect();
     let mut header = vec!["one step costs"];
-    header.extend(profiles.iter().map(Profile::name));
+    header.extend(named.iter().map(String::as_str));
     markdown_table(&header, &rows)
 }
 
@@ -239,7 +247,11 @@ pub fn figures(
         .zip(&runs.by_profile)
         .map(|(profile, runs)| {
             let strategies = strategies_json(runs, true);
-            let value = json!({ "costs": profile.json(), "strategies": strategies });
+            let value = json!({
+                "costs_from": profile.costs_from(),
+                "costs": profile.json(),
+                "strategies": strategies,
+            });
             (profile.name().to_owned(), value)
         })
         .collect();

@@ -23,6 +23,10 @@ pub const INSTRUCTIONS_PROCESS_OVER_SEMAPHORE: f64 = 10.0;
 /// The BEAM side's gates (`beam/run semaphore`), one process alone: a semaphore run by a
 /// GenServer ÷ Discord's `:ets.update_counter` one.
 pub const BEAM_GENSERVER_OVER_ETS_UPDATE_COUNTER: f64 = 5.0;
+/// The gate run by a process, alone, its caller a process on the gate's node on both sides: the
+/// Rust process gate ÷ the BEAM's GenServer gate (at most): a call on the miniature BEAM is no
+/// slower than a `GenServer.call` on the real one.
+pub const PROCESS_OVER_BEAM_GENSERVER_ALONE: f64 = 1.0;
 /// The semaphore, after the registries return: its queue is back within the limits this soon, in
 /// seconds.
 pub const DRAINED_AFTER_OUTAGE_S: f64 = 5.0;
@@ -165,4 +169,15 @@ pub fn gate_checks(gates: &GateTimes) -> Vec<Check> {
             PROCESS_OVER_SEMAPHORE,
         ),
     ]
+}
+
+/// The Rust process gate alone held to the BEAM's GenServer gate alone (`genserver_alone_ns`, from
+/// the BEAM side of the same run): both called by one process on the gate's node.
+pub fn process_against_genserver(gates: &GateTimes, genserver_alone_ns: f64) -> Check {
+    Check::ratio_at_most(
+        "alone, a caller process on the gate's node: the Rust process gate ÷ the BEAM's GenServer \
+         gate",
+        gates.alone(GateKind::Process) / genserver_alone_ns,
+        PROCESS_OVER_BEAM_GENSERVER_ALONE,
+    )
 }

@@ -10,7 +10,7 @@ use crate::common::beam::{Beam, BeamRun};
 use crate::common::scenario::{Check, Progress};
 use crate::common::units::human_ns;
 use crate::semaphore::bars;
-use crate::semaphore::measure::GateKind;
+use crate::semaphore::measure::{GateKind, GateTimes};
 
 /// A gate on the BEAM.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -63,19 +63,31 @@ pub const FIGURES: [&str; 6] = [
     "gate_ns.contended.genserver",
 ];
 
-/// Runs `beam/run semaphore` with `ops` cycles per gate; `None` when the BEAM side is off.
-pub fn run(beam: &Beam, ops: u64, progress: &Progress) -> Result<Option<BeamRun>, String> {
-    beam.run("semaphore", &[("ops", ops)], &FIGURES, progress)
+/// Runs `beam/run semaphore` with `ops` cycles per gate and `calls` calls per caller to the
+/// GenServer gate (as many as the Rust process gate's callers make, over all trials); `None`
+/// when the BEAM side is off.
+pub fn run(
+    beam: &Beam,
+    ops: u64,
+    calls: u64,
+    progress: &Progress,
+) -> Result<Option<BeamRun>, String> {
+    let flags = [("ops", ops), ("genserver_ops", calls)];
+    beam.run("semaphore", &flags, &FIGURES, progress)
 }
 
-/// The BEAM side's bar ([`bars`]) on its own gates.
-pub fn checks(beam: &BeamRun) -> Vec<Check> {
+/// The BEAM side's bar ([`bars`]) on its own gates, and the Rust process gate held to the
+/// BEAM's GenServer gate, both called by a process on the gate's node.
+pub fn checks(beam: &BeamRun, gates: &GateTimes) -> Vec<Check> {
     let alone = |way: Way| beam.figure(&format!("gate_ns.alone.{}", way.name()));
-    vec![Check::ratio_at_least(
-        "BEAM here, alone: a semaphore run by a GenServer ÷ `:ets.update_counter`",
-        alone(Way::GenServer) / alone(Way::EtsUpdateCounter),
-        bars::BEAM_GENSERVER_OVER_ETS_UPDATE_COUNTER,
-    )]
+    vec![
+        Check::ratio_at_least(
+            "BEAM here, alone: a semaphore run by a GenServer ÷ `:ets.update_counter`",
+            alone(Way::GenServer) / alone(Way::EtsUpdateCounter),
+            bars::BEAM_GENSERVER_OVER_ETS_UPDATE_COUNTER,
+        ),
+        bars::process_against_genserver(gates, alone(Way::GenServer)),
+    ]
 }
 
 /// The BEAM's gates beside a Rust one: alone / contended, each named.

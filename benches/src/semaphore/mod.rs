@@ -94,11 +94,16 @@ const MODEL_FIGURES: [Required; 2] = [
     ),
 ];
 
-/// The stampede's results also hold every gate's time and, when it ran, the BEAM's gates.
-const STAMPEDE_REQUIRED: [Required; 5] = [
+/// The stampede's results also hold every gate's time, who called the process gate (a process
+/// on its node) and how, and, when it ran, the BEAM's gates.
+const STAMPEDE_REQUIRED: [Required; 7] = [
     MODEL_FIGURES[0],
     MODEL_FIGURES[1],
     Required::Present("ratios.semaphore_time_to_all_served_over_ideal"),
+    Required::Present("gate_caller"),
+    Required::Positive(
+        "gate_process.{callers_alone,callers_contended,calls_per_caller_per_trial,trials}",
+    ),
     Required::Positive(
         "gate_ns.{alone,contended}.{bare_atomic_pair,semaphore,tokio_semaphore,mutex_counter,process}",
     ),
@@ -156,9 +161,10 @@ impl Scenario for Stampede {
         progress.steps(3 + beam.steps());
         let timelines = measure::both(Story::Stampede, config(Story::Stampede, params), progress)?;
         progress.step("timing the gates");
-        let gates = measure::time_gates(params.get("gate_ops"))?;
+        let ops = params.get("gate_ops");
+        let gates = measure::time_gates(ops)?;
         progress.done();
-        let beam = beam::run(beam, params.get("gate_ops"), progress)?;
+        let beam = beam::run(beam, ops, measure::process_calls(ops), progress)?;
         let beam = beam.as_ref();
         let mut outcome = outcome(&timelines)?;
         outcome.checks.extend(bars::gate_checks(&gates));
@@ -166,8 +172,15 @@ impl Scenario for Stampede {
         outcome
             .figures
             .insert("gate_ns".into(), report::gates_json(&gates));
+        // Every figure of the process gate is timed from caller processes on its node.
+        outcome
+            .figures
+            .insert("gate_caller".into(), "process".into());
+        outcome
+            .figures
+            .insert("gate_process".into(), report::process_gate_json(&gates));
         if let Some(beam) = beam {
-            outcome.checks.extend(beam::checks(beam));
+            outcome.checks.extend(beam::checks(beam, &gates));
             outcome.figures.insert("beam".into(), beam.json().clone());
         }
         Ok(outcome)
@@ -255,6 +268,7 @@ mod tests {
         );
         assert_eq!(missing(Stampede.required(), &results), Vec::<String>::new());
         assert_eq!(results["checks"].as_array().unwrap().len(), 8);
+        assert_eq!(results["gate_caller"], "process");
     }
 
     #[test]
@@ -267,15 +281,15 @@ mod tests {
 
     #[test]
     fn the_required_figures_name_every_gate_and_the_beams() {
-        let Required::Positive(gates) = STAMPEDE_REQUIRED[3] else {
-            panic!("the gates' figures are fourth")
+        let Required::Positive(gates) = STAMPEDE_REQUIRED[5] else {
+            panic!("the gates' figures are sixth")
         };
         let named: Vec<String> = Required::expand(gates)
             .into_iter()
             .filter_map(|p| p.strip_prefix("gate_ns.alone.").map(str::to_owned))
             .collect();
         assert_eq!(named, GateKind::ALL.map(GateKind::key));
-        let Required::BeamPositive(beam) = STAMPEDE_REQUIRED[4] else {
+        let Required::BeamPositive(beam) = STAMPEDE_REQUIRED[6] else {
             panic!("the BEAM's figures are last")
         };
         let beam: Vec<String> = Required::expand(beam)

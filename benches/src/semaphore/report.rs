@@ -13,7 +13,7 @@ use crate::common::plot_lines::{Axis, Band, line_charts, log_counts, timeline, t
 use crate::common::report::markdown_table;
 use crate::common::units::{count, group_digits, human_ns, tenths};
 use crate::semaphore::beam as semaphore_beam;
-use crate::semaphore::measure::{GateKind, GateTimes, Timelines};
+use crate::semaphore::measure::{GateKind, GateTimes, PROCESS_TRIALS, Timelines};
 
 /// A fraction as a percentage with one decimal: `99.5 %`.
 fn pct(fraction: f64) -> String {
@@ -191,6 +191,31 @@ pub fn gates_json(gates: &GateTimes) -> Value {
     })
 }
 
+/// Who calls the process gate, and how often (`gate_process`): the shape both sides time.
+pub fn process_gate_json(gates: &GateTimes) -> Value {
+    json!({
+        "callers_alone": 1,
+        "callers_contended": gates.threads,
+        "calls_per_caller_per_trial": gates.process_calls_per_trial,
+        "trials": PROCESS_TRIALS,
+        "call_timeout_s": cluster::DEFAULT_CALL_TIMEOUT.as_secs_f64(),
+    })
+}
+
+/// The shape of the gate rows, said under the table: who calls, how many at once, how often.
+fn shape_note(gates: &GateTimes) -> String {
+    format!(
+        "\n*Shape. The gates in memory: one thread alone, then {threads} threads at once, each \
+         looping. The process gate: its callers are processes on the gate's node (a {threads}-thread \
+         node, as a BEAM with {threads} schedulers), one alone, then {threads} released together, \
+         each timing its own {calls} calls (5 s timeout each); per op per caller, the median of \
+         {PROCESS_TRIALS} trials. The BEAM's GenServer gate is timed the same way: the calling \
+         process alone, then one process per scheduler, as many calls, as many trials.*\n",
+        threads = gates.threads,
+        calls = group_digits(gates.process_calls_per_trial),
+    )
+}
+
 /// One enter-and-leave through every gate, alone and contended, beside the BEAM's.
 pub fn gate_table(gates: &GateTimes, beam: Option<&BeamRun>) -> String {
     let mut rows: Vec<Vec<String>> = GateKind::ALL
@@ -206,7 +231,7 @@ pub fn gate_table(gates: &GateTimes, beam: Option<&BeamRun>) -> String {
     let mut header: Vec<String> = vec![
         "one enter-and-leave".into(),
         "alone".into(),
-        format!("{} threads at once (per op, per thread)", gates.threads),
+        format!("{} callers at once (per op, per caller)", gates.threads),
     ];
     let cells = GateKind::ALL
         .iter()
@@ -215,8 +240,9 @@ pub fn gate_table(gates: &GateTimes, beam: Option<&BeamRun>) -> String {
     beam::add_column(beam, &mut header, &mut rows, 3, cells);
     let header: Vec<&str> = header.iter().map(String::as_str).collect();
     format!(
-        "\n{}{}",
+        "\n{}{}{}",
         markdown_table(&header, &rows),
+        shape_note(gates),
         semaphore_beam::note(beam)
     )
 }

@@ -91,6 +91,19 @@ impl Beam {
         }
     }
 
+    /// Why this reproduction's BEAM side does not run, or `None` while it can (it may still be
+    /// found missing at its first run, after which this says so).
+    pub fn absent_because(&self) -> Option<String> {
+        match &self.state {
+            State::Off => Some("the BEAM side is off (`--no-beam`)".into()),
+            State::Missing(why) => Some(format!("the BEAM side is not installed ({why})")),
+            State::Ready(_) => self
+                .missing
+                .get()
+                .map(|why| format!("the BEAM side could not run ({why})")),
+        }
+    }
+
     /// Runs `beam/run <scenario>` with `flags` (`--name value`), streaming its progress, and
     /// returns its figures, checked to hold a number at every dotted path of `required`.
     /// `Ok(None)`: the BEAM side is off or not installed (said once, then the Rust runs alone).

@@ -4,7 +4,8 @@
 //! One guild on node 0 publishes through a strategy to members spread evenly over the session
 //! nodes (none on the guild's node, as in Discord, where guilds and sessions run on different
 //! machines). Each publish is timed twice: inside the guild process (what the guild pays) and
-//! until the last member has the event (what the members wait). The link counters give the
+//! until the last member has the event (what the members wait), in both modes: one publish at a
+//! time, and back to back (each publish's delivery then includes the backlog of those before). The link counters give the
 //! messages and bytes that crossed between nodes. The first publish is a warm-up and is not
 //! counted: it is where the relay registers its member lists, reported separately.
 
@@ -43,8 +44,10 @@ pub struct Measured {
     pub in_guild_cpu_ns: Vec<f64>,
     /// Time inside `publish` when each publish waits for the previous one's delivery, in ns.
     pub isolated_in_guild_ns: Vec<f64>,
-    /// From publish start until the last member had the event, per publish, in ns.
+    /// From publish start until the last member had the event, per publish one at a time, in ns.
     pub delivered_ns: Vec<f64>,
+    /// The same per publish back to back (the earlier publishes' events still in flight), in ns.
+    pub back_to_back_delivered_ns: Vec<f64>,
     /// Messages between nodes, per publish.
     pub cross_node_messages: f64,
     /// Bytes between nodes, per publish.
@@ -74,9 +77,14 @@ impl Measured {
         mean(&self.in_guild_cpu_ns)
     }
 
-    /// Time until the last member had the event, at percentile `p`, ns.
+    /// Time until the last member had the event, one publish at a time, at percentile `p`, ns.
     pub fn delivery(&self, p: f64) -> f64 {
         percentile(&self.delivered_ns, p)
+    }
+
+    /// Time until the last member had the event, publishes back to back, at percentile `p`, ns.
+    pub fn delivery_back_to_back(&self, p: f64) -> f64 {
+        percentile(&self.back_to_back_delivered_ns, p)
     }
 }
 
@@ -104,8 +112,8 @@ pub fn rig_over<F: Fanout>(setup: Setup, transport: Transport) -> Result<Rig<F>,
 
 /// Runs one warm-up publish, then `publishes` publishes one at a time (each waits until every
 /// member has its event: delivery latency and traffic per publish), then `publishes` more back to
-/// back (a guild busy at peak: the guild-side cost), and checks that every member got every
-/// event once, in order.
+/// back (a guild busy at peak: the guild-side cost, and the delivery of each among the others),
+/// and checks that every member got every event once, in order.
 ///
 /// Why two runs: a publish done alone finds the session nodes idle, and waking an idle node
 /// costs its sender a system call, more than the relay's whole publish otherwise. A guild at
@@ -132,14 +140,19 @@ pub fn measure_over<F: Fanout>(
         delivered_ns.push(nanos(timing.delivered));
     }
     let sent = rig.stats().since(&before);
-    let burst = rig.publish_all(&vec![0; publishes])?;
+    let burst = rig.publish_all_timed(&vec![0; publishes])?;
     rig.verify()?;
     let per_publish = |total: u64| total as f64 / publishes as f64;
     Ok(Measured {
-        in_guild_ns: burst.iter().map(|(wall, _)| nanos(*wall)).collect(),
-        in_guild_cpu_ns: burst.iter().map(|(_, cpu)| nanos(*cpu)).collect(),
+        in_guild_ns: burst.iter().map(|t| nanos(t.in_guild)).collect(),
+        in_guild_cpu_ns: burst.iter().map(|t| nanos(t.in_guild_cpu)).collect(),
         isolated_in_guild_ns,
         delivered_ns,
+        back_to_back_delivered_ns: burst
+            .iter()
+            .filter_map(|t| t.delivered)
+            .map(nanos)
+            .collect(),
         cross_node_messages: per_publish(sent.cross_node_messages()),
         cross_node_bytes: per_publish(sent.cross_node_bytes()),
         first_publish_bytes: before.since(&start).cross_node_bytes(),

@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 
 use cluster::{Cluster, ClusterStats, Node, Pid, Process};
 
-use crate::sessions::{Sessions, Tally};
+use crate::sessions::{Sessions, TIMED_EVENTS, Tally};
 use crate::{Event, Fanout, Members};
 
 /// The guild id every rig publishes as.
@@ -35,6 +35,19 @@ pub struct Timing {
     pub in_guild_cpu: Duration,
     /// From the start of the publish until the last member had the event.
     pub delivered: Duration,
+}
+
+/// One publish of a burst ([`Rig::publish_all_timed`]), timed.
+#[derive(Clone, Copy, Debug)]
+pub struct BurstTiming {
+    /// Time spent inside [`Fanout::publish`], in the guild process (wall clock).
+    pub in_guild: Duration,
+    /// CPU time the guild's thread spent inside [`Fanout::publish`].
+    pub in_guild_cpu: Duration,
+    /// From the start of the publish until the last member had the event, the events before it
+    /// still in flight; `None` past the first [`TIMED_EVENTS`] of a burst, or for a roster with
+    /// no live member.
+    pub delivered: Option<Duration>,
 }
 
 /// What the guild process reports after each publish: when it started, how long it took on the
@@ -60,6 +73,8 @@ pub struct Rig<F> {
     patience: Duration,
     /// Sequence numbers of [`Rig::publish_here`].
     direct_seq: AtomicU64,
+    /// Commands sent to the guild so far: the sequence number of its latest event.
+    commands: u64,
 }
 
 impl<F: Fanout> Rig<F> {
@@ -101,6 +116,7 @@ impl<F: Fanout> Rig<F> {
             strategy,
             patience: PATIENCE,
             direct_seq: AtomicU64::new(0),
+            commands: 0,
         }
     }
 
@@ -109,22 +125,44 @@ impl<F: Fanout> Rig<F> {
     /// until every live member has all of them. Returns the time each publish spent in the guild,
     /// on the wall clock and in its thread's CPU time.
     pub fn publish_all(&mut self, sequence: &[usize]) -> Result<Vec<(Duration, Duration)>, String> {
+        let timings = self.publish_all_timed(sequence)?;
+        Ok(timings
+            .iter()
+            .map(|t| (t.in_guild, t.in_guild_cpu))
+            .collect())
+    }
+
+    /// [`Rig::publish_all`], with each publish also timed until its last member had the event
+    /// (the first [`TIMED_EVENTS`] of the burst): the delivery of a publish among others.
+    pub fn publish_all_timed(&mut self, sequence: &[usize]) -> Result<Vec<BurstTiming>, String> {
         let before = self.tally().delivered();
-        let mut more = 0;
-        for &roster in sequence {
-            more += self.book(roster);
-        }
+        let per_event: Vec<u64> = sequence.iter().map(|&roster| self.book(roster)).collect();
+        let more = per_event.iter().sum();
         self.tally().expect_total(before + more);
+        let timed = &per_event[..per_event.len().min(TIMED_EVENTS)];
+        self.tally().time_events(self.commands + 1, timed);
         for &roster in sequence {
             self.command(roster)?;
         }
-        let mut in_guild = Vec::with_capacity(sequence.len());
+        let mut reports = Vec::with_capacity(sequence.len());
         for _ in sequence {
-            let (_, wall, cpu) = self.report()?;
-            in_guild.push((wall, cpu));
+            reports.push(self.report()?);
         }
         self.wait(before, more)?;
-        Ok(in_guild)
+        let done = self.tally().timed_events();
+        Ok(reports
+            .into_iter()
+            .enumerate()
+            .map(|(k, (started, in_guild, in_guild_cpu))| BurstTiming {
+                in_guild,
+                in_guild_cpu,
+                delivered: done
+                    .get(k)
+                    .copied()
+                    .flatten()
+                    .map(|at| at.saturating_duration_since(started)),
+            })
+            .collect())
     }
 
     /// Publishes one event to roster `roster` and waits until every live member has it.
@@ -154,7 +192,8 @@ impl<F: Fanout> Rig<F> {
         more
     }
 
-    fn command(&self, roster: usize) -> Result<(), String> {
+    fn command(&mut self, roster: usize) -> Result<(), String> {
+        self.commands += 1;
         self.cluster
             .node(0)
             .send(self.guild, roster)

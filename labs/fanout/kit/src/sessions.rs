@@ -7,9 +7,11 @@
 //!
 //! The tally can also tell when a given number of deliveries has happened, and *when*: the member
 //! whose delivery reaches the target stamps the time itself, so "until the last member has it"
-//! is measured where it happens, not when a waiting thread gets around to noticing.
+//! is measured where it happens, not when a waiting thread gets around to noticing. For events
+//! published back to back it can do the same per event ([`Tally::time_events`]): each timed event
+//! counts down its deliveries, and the member that takes the last one stamps the time.
 
-use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use std::sync::atomic::{AtomicU64, Ordering::AcqRel, Ordering::Relaxed};
 use std::sync::{Arc, Mutex};
 use std::thread::{self, Thread};
 use std::time::{Duration, Instant};
@@ -17,6 +19,19 @@ use std::time::{Duration, Instant};
 use cluster::{Cluster, Pid, Process};
 
 use crate::Event;
+
+/// How many events of one burst [`Tally::time_events`] can time to their last delivery.
+pub const TIMED_EVENTS: usize = 4_096;
+
+/// Which events are being timed: sequence numbers `first..first + len` (`len` 0: none). On a
+/// cache line of its own, so that the members' reads of it, on every delivery, do not collide
+/// with their writes to the counters.
+#[repr(align(64))]
+#[derive(Default)]
+struct Window {
+    first: AtomicU64,
+    len: AtomicU64,
+}
 
 /// What the members of one guild have received, shared by all of them.
 pub struct Tally {
@@ -26,10 +41,17 @@ pub struct Tally {
     target: AtomicU64,
     reached_at: Mutex<Option<Instant>>,
     waiter: Mutex<Option<Thread>>,
+    window: Window,
+    /// Per timed event: deliveries still to come.
+    remaining: Vec<AtomicU64>,
+    /// Per timed event: when its last delivery came, in ns since `epoch`, plus one (0: not yet).
+    done_at: Vec<AtomicU64>,
+    epoch: Instant,
 }
 
 impl Tally {
     fn new(members: usize) -> Tally {
+        let slots = || (0..TIMED_EVENTS).map(|_| AtomicU64::new(0)).collect();
         Tally {
             delivered: AtomicU64::new(0),
             violations: AtomicU64::new(0),
@@ -37,6 +59,48 @@ impl Tally {
             target: AtomicU64::new(u64::MAX),
             reached_at: Mutex::new(None),
             waiter: Mutex::new(None),
+            window: Window::default(),
+            remaining: slots(),
+            done_at: slots(),
+            epoch: Instant::now(),
+        }
+    }
+
+    /// Times the events numbered `first`, `first + 1`, ..., one per entry of `deliveries` (how
+    /// many deliveries each will have; at most [`TIMED_EVENTS`]) until their last delivery. Call
+    /// it *before* their deliveries can start; read the times with [`Tally::timed_events`].
+    pub fn time_events(&self, first: u64, deliveries: &[u64]) {
+        let len = deliveries.len().min(TIMED_EVENTS);
+        for (slot, &n) in deliveries[..len].iter().enumerate() {
+            self.remaining[slot].store(n, Relaxed);
+            self.done_at[slot].store(0, Relaxed);
+        }
+        self.window.first.store(first, Relaxed);
+        self.window.len.store(len as u64, Relaxed);
+    }
+
+    /// When each event given to [`Tally::time_events`] had its last delivery (`None`: not yet,
+    /// or it had none to have), in order; stops timing them.
+    pub fn timed_events(&self) -> Vec<Option<Instant>> {
+        let len = self.window.len.swap(0, Relaxed) as usize;
+        self.done_at[..len]
+            .iter()
+            .map(|at| match at.load(Relaxed) {
+                0 => None,
+                ns => Some(self.epoch + Duration::from_nanos(ns - 1)),
+            })
+            .collect()
+    }
+
+    /// Counts one delivery of event `seq` if it is timed; the last one stamps the time.
+    fn count_down(&self, seq: u64) {
+        let offset = seq.wrapping_sub(self.window.first.load(Relaxed));
+        if offset < self.window.len.load(Relaxed) {
+            let slot = offset as usize;
+            if self.remaining[slot].fetch_sub(1, Relaxed) == 1 {
+                let ns = self.epoch.elapsed().as_nanos() as u64 + 1;
+                self.done_at[slot].store(ns, Relaxed);
+            }
         }
     }
 
@@ -55,12 +119,15 @@ impl Tally {
         self.received[index].load(Relaxed)
     }
 
-    fn record(&self, index: usize, in_order: bool) {
+    fn record(&self, index: usize, seq: u64, in_order: bool) {
         if !in_order {
             self.violations.fetch_add(1, Relaxed);
         }
+        self.count_down(seq);
         self.received[index].fetch_add(1, Relaxed);
-        let total = self.delivered.fetch_add(1, Relaxed) + 1;
+        // AcqRel: the member that reaches the target (and wakes the waiter) has seen every earlier
+        // member's writes, the stamps of timed events included.
+        let total = self.delivered.fetch_add(1, AcqRel) + 1;
         if total == self.target.load(Relaxed) {
             *self.reached_at.lock().expect("tally lock") = Some(Instant::now());
             if let Some(waiter) = self.waiter.lock().expect("tally lock").as_ref() {
@@ -134,7 +201,30 @@ impl Sessions {
 async fn member(mut inbox: Process<Event>, index: usize, tally: Arc<Tally>) {
     let mut last = 0;
     while let Some(event) = inbox.recv().await {
-        tally.record(index, event.seq > last);
+        tally.record(index, event.seq, event.seq > last);
         last = last.max(event.seq);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_timed_event_is_stamped_by_its_last_delivery_and_only_timed_events_count() {
+        let tally = Tally::new(3);
+        tally.time_events(5, &[2, 1, 3]);
+        tally.record(0, 5, true);
+        tally.record(1, 4, true); // before the window: not timed
+        tally.record(2, 6, true);
+        tally.record(1, 5, true);
+        tally.record(0, 9, true); // after it
+        let at = tally.timed_events();
+        assert_eq!(at.len(), 3);
+        assert!(at[0].is_some() && at[1].is_some(), "{at:?}");
+        assert_eq!(at[2], None, "event 7 had none of its 3 deliveries");
+        assert!(at[1] <= at[0], "event 6 was complete before event 5");
+        assert!(tally.timed_events().is_empty(), "reading stops the timing");
+        assert_eq!(tally.delivered(), 5);
     }
 }
