@@ -207,10 +207,10 @@ fn a_small_run_writes_json_table_and_plot() {
     assert!(json["one_by_one_30k_ns"]["cluster_local"].as_f64().unwrap() > 0.0);
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(
-        stdout.contains("| one send: cluster send"),
-        "the summary table is printed: {stdout}"
+        stdout.contains("one send: cluster send"),
+        "the summary table is printed (as a table, or one block per row): {stdout}"
     );
-    // The table as written (the printed one is cut to the terminal's width).
+    // The table as written (the printed one is fitted to the terminal's width).
     let table = std::fs::read_to_string(out.join("send-cost.md")).unwrap();
     assert!(
         table.contains("| one send: cluster send, other node |"),

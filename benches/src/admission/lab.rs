@@ -11,6 +11,7 @@ pub const LAB: Lab = Lab {
     chapter: "Beyond a fixed limit",
     file: "labs/adaptive-limit/src/aimd.rs",
     hints: include_str!("../../../labs/adaptive-limit/hints.md"),
+    extra: None,
     bar: Some(SpeedBar {
         words: "your AIMD limiter serves every session of the slowdown case within 1.5× the ideal time",
         solution: bar::<solution_adaptive_limit::Aimd>,

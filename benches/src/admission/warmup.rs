@@ -9,5 +9,6 @@ pub const WARMUP: Lab = Lab {
     chapter: "Warm-up: a moving average of latency",
     file: "labs/ewma/src/ewma.rs",
     hints: include_str!("../../../labs/ewma/hints.md"),
+    extra: None,
     bar: None,
 };

@@ -17,6 +17,7 @@ pub const LAB: Lab = Lab {
     chapter: "Fanout",
     file: "labs/fanout/src/manifold.rs",
     hints: include_str!("../../../labs/fanout/hints.md"),
+    extra: None,
     bar: Some(SpeedBar {
         words: "at 30,000 members on 4 session nodes, your Manifold's median time in the guild per \
           publish at least 10× below the naive strategy's, with one message between nodes per node \

@@ -8,5 +8,6 @@ pub const WARMUP: Lab = Lab {
     chapter: "Warm-up: group by node",
     file: "labs/group-by-node/src/group.rs",
     hints: include_str!("../../../labs/group-by-node/hints.md"),
+    extra: None,
     bar: None,
 };

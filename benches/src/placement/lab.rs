@@ -15,6 +15,7 @@ pub const LAB: Lab = Lab {
     chapter: "Other ways to place a key",
     file: "labs/placement/src/maglev.rs",
     hints: include_str!("../../../labs/placement/hints.md"),
+    extra: None,
     bar: Some(SpeedBar {
         words: "your Maglev's lookups at least 5× faster than the ring's binary search on the same \
                 keys, and its table built in under 10 ms",

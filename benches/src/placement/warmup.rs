@@ -9,5 +9,6 @@ pub const WARMUP: Lab = Lab {
     chapter: "Warm-up: jump consistent hash",
     file: "labs/jump-hash/src/jump.rs",
     hints: include_str!("../../../labs/jump-hash/hints.md"),
+    extra: None,
     bar: None,
 };

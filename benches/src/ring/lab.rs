@@ -17,6 +17,7 @@ pub const LAB: Lab = Lab {
     chapter: "Fast access shared data",
     file: "labs/ring/src/fastglobal.rs",
     hints: include_str!("../../../labs/ring/hints.md"),
+    extra: None,
     bar: Some(SpeedBar {
         words: "your FastGlobal at least 20× faster than copy_out on the prehashed reconnect storm",
         solution: bar::<solution_ring::FastGlobal<Ring>>,

@@ -9,5 +9,6 @@ pub const WARMUP: Lab = Lab {
     chapter: "Warm-up: find on the ring",
     file: "labs/ring-find/src/find.rs",
     hints: include_str!("../../../labs/ring-find/hints.md"),
+    extra: None,
     bar: None,
 };

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use semaphore_kit::Client;
 use semaphore_kit::model::{Config, simulate};
 
-use crate::common::lab::{BarCheck, Lab, SpeedBar};
+use crate::common::lab::{BarCheck, ExtraCheck, Lab, SpeedBar};
 use crate::semaphore::bars::TIME_TO_ALL_SERVED_OVER_IDEAL;
 
 /// The lab's registration.
@@ -17,6 +17,13 @@ pub const LAB: Lab = Lab {
     chapter: "Limited concurrency",
     file: "labs/semaphore/src/semaphore.rs",
     hints: include_str!("../../../labs/semaphore/hints.md"),
+    extra: Some(ExtraCheck {
+        about: "the loom model: every interleaving of a few callers on your semaphore \
+                (RUSTFLAGS=\"--cfg loom\", its own build: a minute or two the first time)",
+        test: "loom",
+        rustflags: "--cfg loom",
+        target_dir: "target/loom",
+    }),
     bar: Some(SpeedBar {
         words: "your Guarded client serves the whole quick-scale stampede (20,000 sessions, 2 \
           registries) within 1.5 × the ideal time",

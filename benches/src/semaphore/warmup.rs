@@ -10,5 +10,6 @@ pub const WARMUP: Lab = Lab {
     chapter: "Warm-up: a bounded counter",
     file: "labs/bounded-counter/src/counter.rs",
     hints: include_str!("../../../labs/bounded-counter/hints.md"),
+    extra: None,
     bar: None,
 };

@@ -37,12 +37,6 @@ impl Padded {
     }
 }
 
-/// How late a thread may leave a [`Lockstep`] meeting, after the instant set for all to leave,
-/// and still count as having left with the others. A thread waiting on its core leaves within a
-/// few tens of nanoseconds of that instant; one that the OS had paused leaves microseconds or
-/// milliseconds later, when the race is over.
-pub const ON_TIME: Duration = Duration::from_micros(1);
-
 /// How far ahead the last thread to come to a [`Lockstep`] meeting sets the instant for all to
 /// leave: long enough for the others, spinning on their cores, to see it before it comes.
 const LEAD: Duration = Duration::from_micros(4);
@@ -55,21 +49,22 @@ const PATIENCE: Duration = Duration::from_micros(50);
 /// race lies in one short step (two callers taking the last permit, two give-backs that each read
 /// the count and then write it).
 ///
-/// Such a race is a window of a few nanoseconds: it shows only when two threads enter that step
-/// together, on two cores. Threads that merely run side by side for a while meet it by luck, and
-/// in a debug build, where everything around the step is slower, hardly ever. So the threads of a
-/// race check meet before every step, at a barrier that spins instead of sleeping. The last one to
-/// arrive sets an instant a few microseconds ahead ([`LEAD`]), and every thread, the last one too,
-/// watches the clock and leaves at that instant: within a few tens of nanoseconds of each other,
-/// whichever of them arrived last. The last one to arrive also runs the check's invariant while
-/// the others wait, so a broken invariant is seen in the round that broke it, before a later
-/// round can hide it.
+/// Such a race is a window of a few nanoseconds: it shows only when two threads take that step
+/// at the same moment, on two cores. Threads that merely run side by side for a while meet it by
+/// luck, and in a debug build, where everything around the step is slower, hardly ever. So the
+/// threads of a race check meet before every step, at a barrier that spins instead of sleeping.
+/// The last one to arrive sets an instant a few microseconds ahead ([`LEAD`]), and every thread,
+/// the last one too, watches the clock and leaves at that instant: within a few tens of
+/// nanoseconds of each other, whichever of them arrived last. The last one to arrive also runs
+/// the check's invariant while the others wait, so a broken invariant is seen in the round that
+/// broke it, before a later round can hide it.
 ///
 /// On a busy machine a thread is often paused while the others wait for it. A waiter then gives
 /// its core away, and sleeps until the next burst ([`sleep_till_next_burst`]) once the current one
-/// is over, so that the threads wake together again. Whether they really left a meeting together
-/// is measured ([`ON_TIME`]), so a check can count the rounds that were raced and go on until it
-/// has enough of them, however busy the machine.
+/// is over, so that the threads wake together again. Whether a round was really raced is
+/// measured, not assumed: each thread times its step ([`Lockstep::step`]), and a round counts as
+/// raced when the steps of two threads overlapped in time. A check goes on until it has enough
+/// raced rounds, however busy the machine.
 pub struct Lockstep {
     threads: usize,
     /// Threads at the current meeting.
@@ -78,8 +73,9 @@ pub struct Lockstep {
     generation: Padded,
     /// The instant all leave the open meeting, in nanoseconds since `epoch`.
     leave_at: Padded,
-    /// Threads that left the last meeting within [`ON_TIME`] of that instant.
-    on_time: Padded,
+    /// When each thread began and ended its step since the last meeting, in nanoseconds since
+    /// `epoch` (0: no step).
+    steps: Vec<(Padded, Padded)>,
     /// Non-zero once the race is called off.
     off: Padded,
     epoch: Instant,
@@ -88,12 +84,15 @@ pub struct Lockstep {
 impl Lockstep {
     /// A lockstep for `threads` threads (at least one).
     pub fn new(threads: usize) -> Lockstep {
+        let threads = threads.max(1);
         Lockstep {
-            threads: threads.max(1),
+            threads,
             arrived: Padded::new(0),
             generation: Padded::new(0),
             leave_at: Padded::new(0),
-            on_time: Padded::new(0),
+            steps: (0..threads)
+                .map(|_| (Padded::new(0), Padded::new(0)))
+                .collect(),
             off: Padded::new(0),
             epoch: Instant::now(),
         }
@@ -109,10 +108,22 @@ impl Lockstep {
         self.epoch.elapsed()
     }
 
+    /// Runs `step` as thread `index`'s step of this round, and times it: the next meeting tells
+    /// whether it overlapped another thread's step.
+    pub fn step<T>(&self, index: usize, step: impl FnOnce() -> T) -> T {
+        use std::sync::atomic::Ordering::Relaxed;
+        let began = self.nanos().max(1);
+        let result = step();
+        let (start, end) = &self.steps[index];
+        start.0.store(began, Relaxed);
+        end.0.store(self.nanos().max(began), Relaxed);
+        result
+    }
+
     /// Waits until every thread has come to this meeting, then leaves it with the others at the
     /// same instant. The last one to come runs `last` first, while the others wait: it is given
-    /// whether every thread left the previous meeting on time ([`ON_TIME`]), that is whether the
-    /// step between the two meetings was raced, and returns whether the race goes on.
+    /// whether the steps of two threads since the previous meeting overlapped in time (whether
+    /// the round was raced; see [`Lockstep::step`]), and returns whether the race goes on.
     ///
     /// Returns `false` once the race is called off: by `last`, by [`Lockstep::call_off`], or by
     /// a thread of [`Lockstep::run`] that panicked. Every thread must then stop meeting.
@@ -124,12 +135,10 @@ impl Lockstep {
         sleep_till_next_burst(self.epoch);
         let generation = self.generation.0.load(Acquire);
         if self.arrived.0.fetch_add(1, AcqRel) + 1 == self.threads as u64 {
-            let raced = self.on_time.0.load(Relaxed) == self.threads as u64;
-            if !last(raced) {
+            if !last(self.steps_overlapped()) {
                 self.off.0.store(1, Release);
             }
             self.arrived.0.store(0, Relaxed);
-            self.on_time.0.store(0, Relaxed);
             let leave_at = self.nanos() + LEAD.as_nanos() as u64;
             self.leave_at.0.store(leave_at, Relaxed);
             self.generation.0.store(generation + 1, Release);
@@ -150,15 +159,26 @@ impl Lockstep {
             }
         }
         let leave_at = self.leave_at.0.load(Relaxed);
-        let mut now = self.nanos();
-        while now < leave_at {
-            now = self.nanos();
-        }
-        if now - leave_at <= ON_TIME.as_nanos() as u64 {
-            self.on_time.0.fetch_add(1, Relaxed);
-        }
+        while self.nanos() < leave_at {}
         self.off.0.load(Acquire) == 0
     }
+
+    /// Whether two of the steps timed since the last meeting overlapped; forgets them.
+    fn steps_overlapped(&self) -> bool {
+        use std::sync::atomic::Ordering::Relaxed;
+        let steps: Vec<(u64, u64)> = self
+            .steps
+            .iter()
+            .map(|(start, end)| (start.0.swap(0, Relaxed), end.0.swap(0, Relaxed)))
+            .filter(|&(start, _)| start != 0)
+            .collect();
+        steps.iter().enumerate().any(|(i, &(start, end))| {
+            steps[i + 1..]
+                .iter()
+                .any(|&(other_start, other_end)| start.max(other_start) <= end.min(other_end))
+        })
+    }
+
     /// Calls the race off: every [`Lockstep::meet`] returns `false` from now on.
     pub fn call_off(&self) {
         self.off.0.store(1, std::sync::atomic::Ordering::Release);
@@ -197,5 +217,65 @@ impl Lockstep {
 
     fn nanos(&self) -> u64 {
         self.epoch.elapsed().as_nanos() as u64
+    }
+}
+
+/// Lets one race check run at a time in this test process, for as long as the guard is held.
+///
+/// `cargo test` runs a suite's tests side by side. Two race checks running at once would each
+/// have a core's worth of threads spinning at their barriers, and on a small machine they would
+/// mostly wait for each other's threads instead of racing. Other checks (and other processes)
+/// still run alongside; [`Lockstep`] measures what that leaves of the race.
+pub fn one_race_at_a_time() -> std::sync::MutexGuard<'static, ()> {
+    static RACES: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    // A check that failed while holding the guard poisons the lock; the next one may race anyway.
+    RACES
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::Ordering::Relaxed;
+
+    use super::*;
+
+    #[test]
+    fn the_last_to_come_checks_once_per_meeting_while_the_others_wait() {
+        const THREADS: u64 = 3;
+        let lockstep = Lockstep::new(THREADS as usize);
+        let (meetings, arrived) = (Padded::new(0), Padded::new(0));
+        lockstep.run(|_| {
+            loop {
+                arrived.0.fetch_add(1, Relaxed);
+                let go_on = lockstep.meet(|_| {
+                    assert_eq!(
+                        arrived.0.swap(0, Relaxed),
+                        THREADS,
+                        "checked before all came"
+                    );
+                    meetings.0.fetch_add(1, Relaxed) + 1 < 100
+                });
+                if !go_on {
+                    break;
+                }
+            }
+        });
+        assert_eq!(meetings.0.load(Relaxed), 100);
+    }
+
+    #[test]
+    fn a_racer_that_panics_calls_the_race_off_and_its_panic_comes_through() {
+        let lockstep = Lockstep::new(2);
+        let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            lockstep.run(|racer| {
+                if racer == 1 {
+                    panic!("racer 1 broke");
+                }
+                while lockstep.meet(|_| true) {}
+            })
+        }));
+        let panic = caught.expect_err("the racer's panic was lost");
+        assert_eq!(panic.downcast_ref::<&str>(), Some(&"racer 1 broke"));
     }
 }

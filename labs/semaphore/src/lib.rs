@@ -7,6 +7,8 @@
 //! does not compile, only `cargo test -p lab-semaphore` says so.
 //!
 //! - `cargo test -p lab-semaphore`: the suite, on the naive client and on yours;
+//! - `RUSTFLAGS="--cfg loom" CARGO_TARGET_DIR=target/loom cargo test --release -p lab-semaphore
+//!   --test loom`: your semaphore under loom, every interleaving of a few callers;
 //! - `cargo run --release -- labs`: the suite, then the speed bar;
 //! - `cargo run --release -- hint semaphore`: the next hint.
 

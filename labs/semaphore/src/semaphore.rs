@@ -15,18 +15,20 @@
 //! 2. `Drop for Permit`: give the permit back. Drop runs on unwinding too, so a call that panics
 //!    cannot leak its permit: the Rust answer to `Semaphore.call_linksafe`.
 //! 3. [`Semaphore::call`]: run `f` under a permit, or `Err(OverLimit)`.
-//! 4. [`Guarded`]'s [`Client::call`]: one semaphore per (session node, registry); a call that
+//! 4. [`Guarded`]'s `Client::call`: one semaphore per (session node, registry); a call that
 //!    cannot get a permit is `Outcome::Rejected` without sending anything.
 //!
 //! `cargo test -p lab-semaphore` checks it; `cargo run --release -- labs` measures it.
+//!
+//! The atomics come from the kit (`semaphore_kit::sync`): they are std's, except under
+//! `--cfg loom`, where they are loom's and `tests/loom.rs` tries every interleaving of a few
+//! callers on your semaphore. That build has no cluster, so the guarded client sits in a module
+//! it leaves out (`#[cfg(not(loom))]`); write it there as if the attribute were not there.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::Duration;
-
-use cluster::{Node, Pid};
 use crossbeam_utils::CachePadded;
 
-use semaphore_kit::{Client, Limiter, Lookup, Outcome, OverLimit};
+use semaphore_kit::sync::atomic::{AtomicUsize, Ordering};
+use semaphore_kit::{Limiter, OverLimit};
 
 /// At most `max` permits out at once; `try_acquire` never waits.
 pub struct Semaphore {
@@ -111,43 +113,58 @@ impl Limiter for Semaphore {
     }
 }
 
-/// The guarded client: one semaphore per (session node, registry), `limit` calls in flight each.
-pub struct Guarded<S = Semaphore> {
-    /// `semaphores[node * registries + registry]`.
-    semaphores: Vec<S>,
-    registries: usize,
-}
+// The guarded client runs on the cluster, which a loom build (`--cfg loom`) cannot build: it is
+// left out of that build, and only of that one.
+#[cfg(not(loom))]
+pub use guarded::Guarded;
 
-impl<S: Limiter> Guarded<S> {
-    /// Semaphores for every node of a `nodes`-node cluster and every one of `registries`.
-    pub fn new(nodes: usize, registries: usize, limit: usize) -> Self {
-        let semaphores = (0..nodes * registries)
-            .map(|_| S::with_max(limit))
-            .collect();
-        Guarded {
-            semaphores,
-            registries,
+#[cfg(not(loom))]
+mod guarded {
+    use std::time::Duration;
+
+    use cluster::{Node, Pid};
+    use semaphore_kit::{Client, Limiter, Lookup, Outcome};
+
+    use super::Semaphore;
+
+    /// The guarded client: a semaphore per (session node, registry), `limit` calls in flight each.
+    pub struct Guarded<S = Semaphore> {
+        /// `semaphores[node * registries + registry]`.
+        semaphores: Vec<S>,
+        registries: usize,
+    }
+
+    impl<S: Limiter> Guarded<S> {
+        /// Semaphores for every node of a `nodes`-node cluster and every one of `registries`.
+        pub fn new(nodes: usize, registries: usize, limit: usize) -> Self {
+            let semaphores = (0..nodes * registries)
+                .map(|_| S::with_max(limit))
+                .collect();
+            Guarded {
+                semaphores,
+                registries,
+            }
+        }
+
+        /// The semaphore guarding calls from `node` to `registry`.
+        pub fn semaphore(&self, node: &Node, registry: usize) -> &S {
+            &self.semaphores[node.id().index() * self.registries + registry]
         }
     }
 
-    /// The semaphore guarding calls from `node` to `registry`.
-    pub fn semaphore(&self, node: &Node, registry: usize) -> &S {
-        &self.semaphores[node.id().index() * self.registries + registry]
+    // ANCHOR: guarded
+    impl<S: Limiter> Client for Guarded<S> {
+        async fn call(
+            &self,
+            node: &Node,
+            registry: usize,
+            to: Pid<Lookup>,
+            guild: u64,
+            timeout: Duration,
+        ) -> Outcome {
+            let _ = (self.semaphore(node, registry), to, guild, timeout);
+            todo!("call the registry under a permit of this (node, registry), or reject at once")
+        }
     }
+    // ANCHOR_END: guarded
 }
-
-// ANCHOR: guarded
-impl<S: Limiter> Client for Guarded<S> {
-    async fn call(
-        &self,
-        node: &Node,
-        registry: usize,
-        to: Pid<Lookup>,
-        guild: u64,
-        timeout: Duration,
-    ) -> Outcome {
-        let _ = (self.semaphore(node, registry), to, guild, timeout);
-        todo!("call the registry under a permit of this (node, registry) pair, or reject at once")
-    }
-}
-// ANCHOR_END: guarded

@@ -12,12 +12,11 @@
 //! - **Leaks**: the permit gives its slot back in `Drop`, which also runs while a panic unwinds.
 //!   That is what `Semaphore.call_linksafe` and its sweeper process exist for on the BEAM.
 
-#[cfg(loom)]
-use loom::sync::atomic::{AtomicUsize, Ordering};
-#[cfg(not(loom))]
-use std::sync::atomic::{AtomicUsize, Ordering};
-
 use crossbeam_utils::CachePadded;
+
+// std's atomics, or loom's under `--cfg loom`: the kit picks, as it does for the lab's file.
+pub use semaphore_kit::OverLimit;
+use semaphore_kit::sync::atomic::{AtomicUsize, Ordering};
 
 /// At most `max` permits out at once; `try_acquire` never waits.
 pub struct Semaphore {
@@ -32,13 +31,6 @@ pub struct Semaphore {
 pub struct Permit<'a> {
     semaphore: &'a Semaphore,
 }
-
-/// Every permit is out: the caller should bail.
-#[cfg(loom)]
-#[derive(Debug, PartialEq, Eq)]
-pub struct OverLimit;
-#[cfg(not(loom))]
-pub use semaphore_kit::OverLimit;
 
 impl Semaphore {
     /// A semaphore with `max` permits, none out.
@@ -103,7 +95,6 @@ impl Drop for Permit<'_> {
 }
 // ANCHOR_END: release
 
-#[cfg(not(loom))]
 impl semaphore_kit::Limiter for Semaphore {
     type Permit<'a> = Permit<'a>;
 
@@ -129,9 +120,7 @@ impl semaphore_kit::Limiter for Semaphore {
 }
 
 // The guarded client: a semaphore in front of every (session node, registry) pair. It runs on the
-// cluster, which loom cannot build, so it is left out of the loom model (`--cfg loom`).
-//
-// The guarded client: a semaphore in front of every (session node, registry) pair.
+// cluster, which loom cannot build, so it is left out of the loom build (`--cfg loom`).
 //
 // Why per pair and not one global counter: each session node decides locally, with no
 // cross-node coordination (Discord's Semaphore is an ETS table on one node), and each registry

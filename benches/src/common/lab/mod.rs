@@ -32,6 +32,21 @@ pub struct Lab {
     pub hints: &'static str,
     /// The speed bar, or `None` for a warm-up (graded by its suite alone).
     pub bar: Option<SpeedBar>,
+    /// A check beyond the suite, run on the same code after it passes, or `None`.
+    pub extra: Option<ExtraCheck>,
+}
+
+/// A check that needs its own build: a test target of the lab crate (and of the solution crate)
+/// built with other compiler flags, such as the loom model under `--cfg loom`.
+pub struct ExtraCheck {
+    /// What it checks, in a few words, for the progress line.
+    pub about: &'static str,
+    /// The test target (`tests/<test>.rs`) in both the lab crate and the solution crate.
+    pub test: &'static str,
+    /// `RUSTFLAGS` for its build.
+    pub rustflags: &'static str,
+    /// Its own target directory (other flags rebuild every crate), relative to the workspace.
+    pub target_dir: &'static str,
 }
 
 /// A lab's speed bar: measured by the lab crate's `examples/bar.rs` on the reader's code.
@@ -208,6 +223,12 @@ pub fn grade(lab: &Lab, side: Side, log: &mut impl Write) -> Status {
         }
         return Status::ChecksFail(failed);
     }
+    if let Some(extra) = &lab.extra {
+        step(log, &format!("suite passed; {}", extra.about));
+        if let Some(failed) = run_extra(extra, &package) {
+            return failed;
+        }
+    }
     let passed = format!("suite passed in {:.0} s", started.elapsed().as_secs_f64());
     let Some(bar) = &lab.bar else {
         step(log, &passed);
@@ -215,6 +236,34 @@ pub fn grade(lab: &Lab, side: Side, log: &mut impl Write) -> Status {
     };
     step(log, &format!("{passed}; measuring the bar: {}", bar.words));
     measure_bar(bar, side, &package)
+}
+
+/// Runs `extra` on `package`: `None` when it passes, the lab's status when it does not.
+fn run_extra(extra: &ExtraCheck, package: &str) -> Option<Status> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let out = Command::new(&cargo)
+        .args(["test", "--release", "-p", package, "--test", extra.test])
+        .current_dir(workspace())
+        .env("RUSTFLAGS", extra.rustflags)
+        .env("CARGO_TARGET_DIR", workspace().join(extra.target_dir))
+        .env("RUST_BACKTRACE", "0")
+        .stdin(Stdio::null())
+        .output();
+    let out = match out {
+        Err(e) => {
+            return Some(Status::DoesNotCompile(format!(
+                "could not run {cargo}: {e}"
+            )));
+        }
+        Ok(out) if out.status.success() => return None,
+        Ok(out) => out,
+    };
+    let failed = failed_checks(&String::from_utf8_lossy(&out.stdout));
+    if failed.is_empty() {
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        return Some(Status::DoesNotCompile(first_error(&stderr)));
+    }
+    Some(Status::ChecksFail(failed))
 }
 
 /// The speed bar of a lab whose suite passed: the reference solution's measured in this process,

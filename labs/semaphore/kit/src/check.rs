@@ -2,16 +2,37 @@
 //! (`tests/lab.rs`) and on the reference solution, and every check runs under a watchdog so a
 //! deadlock fails with a sentence instead of hanging.
 //!
-//! Each check is its own `#[test]` ([`suite!`](crate::suite)), named by what it checks, and fails
-//! with one sentence that says what went wrong and what usually causes it.
+//! Each check is its own `#[test]` ([`suite!`](crate::suite)), named by what it checks. A failing
+//! check says what it saw and what usually causes that, and when several causes fit what it saw,
+//! it names them all. It never says which line to write: that is what the hints are for
+//! (`cargo run --release -- hint semaphore`), one at a time.
+//!
+//! **Races, caught every time.** A semaphore that reads the count and writes it back in a second
+//! step is wrong only when two callers come between each other's two steps: a window of a few
+//! nanoseconds. Threads that merely run side by side meet it by luck, and in a debug build (what
+//! `cargo test` builds) almost never. So the race checks
+//! ([`two_callers_never_both_take_the_last_permit`] and
+//! [`permits_taken_and_given_back_at_once_are_all_counted`]) run their callers in lockstep
+//! ([`cluster::race::Lockstep`]): every round, all of them meet at a spinning barrier and leave it
+//! at the same instant, take or give back a permit together, and meet again, where the last to
+//! arrive checks the count while the others wait. A lost update is seen in the round that lost
+//! it, before a later one can cancel it out. The checks go on until they have enough rounds in
+//! which every caller really left together ([`RACED_ROUNDS`]), however busy the machine; they
+//! take turns ([`cluster::race::one_race_at_a_time`]) rather than fight over the cores. Before
+//! racing, each makes sure that one caller at a time is served right, so that a limit test that
+//! is off by one is called that, and not mistaken for a race.
+//!
+//! Under `--cfg loom` this module is not built (it needs threads and the cluster); the
+//! loom model (`semaphore_kit::interleavings`) takes its place.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use cluster::Cluster;
-use cluster::race::{Padded, sleep_till_next_burst};
+use cluster::race::{Lockstep, Padded, one_race_at_a_time};
+use cluster::seeded::Seeded;
 use cluster::watchdog::within;
 
 use crate::model::{Config, simulate};
@@ -20,14 +41,46 @@ use crate::{Client, Limiter, Lookup, Outcome, OverLimit};
 
 const LIMIT: Duration = Duration::from_secs(30);
 
-/// How long [`two_callers_never_both_take_the_last_permit`] must have raced with two racers
-/// running at the same moment (measured, not assumed) before it passes. A semaphore that checks
-/// the count and then increments it in a second step is caught within a few milliseconds of that.
-pub const RACE_CONCURRENTLY: Duration = Duration::from_millis(100);
+/// How many rounds each race check wants *raced*, the steps (a take, a give-back) of two callers
+/// overlapping in time ([`Lockstep::step`]), before it calls a semaphore safe. A planted race (a
+/// take that checks the limit and then adds one in a second step, or a give-back that reads the
+/// count and then writes it less one) showed within the first 170 raced rounds in each of 240
+/// runs of the two suites (debug build and release, with and without two busy loops beside them
+/// on a 2-core machine): 1,000 leave it little room to hide.
+pub const RACED_ROUNDS: u64 = 1_000;
 
-/// How long [`two_callers_never_both_take_the_last_permit`] may race in all, on a machine so busy
-/// that its racers seldom run at the same moment; it passes then, unable to tell.
+/// The longest a race check races. On a machine so busy that its callers seldom run at the same
+/// moment, it stops after this long and says on stderr that it could not be sure.
 pub const RACE_CAP: Duration = Duration::from_secs(10);
+
+/// One thread per core (at least two, at most eight): a race needs two callers running at once,
+/// and more threads than cores would only wait for each other at the barrier.
+fn racers() -> usize {
+    thread::available_parallelism()
+        .map_or(2, usize::from)
+        .clamp(2, 8)
+}
+
+/// A random pause of 0 to 3 spins after leaving the barrier, so that the racers' steps meet at
+/// slightly different offsets from round to round.
+fn jitter(random: &mut Seeded) {
+    for _ in 0..random.below(4) {
+        std::hint::spin_loop();
+    }
+}
+
+/// Says on stderr, at the end of a race, that it ended on [`RACE_CAP`] with too few raced rounds.
+fn note_if_too_busy(check: &str, raced: u64, lockstep: &Lockstep) {
+    if raced < RACED_ROUNDS {
+        eprintln!(
+            "note: {check}: in {:?} only {raced} of the {RACED_ROUNDS} rounds it wants had two \
+             of its {} callers take their steps at the same moment: the machine is too busy to be \
+             sure that no race hides in the semaphore. Run it again when it is quieter.",
+            lockstep.elapsed(),
+            lockstep.threads()
+        );
+    }
+}
 
 /// Takes one permit on the calling thread before a check starts its own threads, so a
 /// `todo!()` (or any panic) in `try_acquire` is reported once, here, and not once per thread.
@@ -37,6 +90,42 @@ fn first_permit<L: Limiter>(semaphore: &L) {
     assert!(
         permit.is_some(),
         "a fresh semaphore refused its first permit"
+    );
+}
+
+/// One caller at a time, with no race at all: a fresh semaphore of `max` gives `max` permits,
+/// refuses the next, and counts 0 again once they are dropped. The race checks make sure of this
+/// first, so that a semaphore wrong even for one caller is not blamed on a race.
+#[track_caller]
+fn one_at_a_time_keeps_the_limit<L: Limiter>(semaphore: &L, max: usize) {
+    let held: Vec<_> = (0..max)
+        .map(|out| {
+            semaphore.try_acquire().unwrap_or_else(|| {
+                panic!(
+                    "one caller at a time, a fresh semaphore of {max} refused a permit with only \
+                     {out} out"
+                )
+            })
+        })
+        .collect();
+    let count = semaphore.count();
+    assert!(
+        count == max,
+        "{max} permits taken one at a time from a fresh semaphore of {max}, and count() says \
+         {count}: does each successful take count exactly one?"
+    );
+    assert!(
+        semaphore.try_acquire().is_none(),
+        "one caller at a time, with no race at all, a semaphore of {max} gave a permit with {max} \
+         already out: its limit test lets one caller more than the limit in (an off-by-one in the \
+         comparison?)"
+    );
+    drop(held);
+    let count = semaphore.count();
+    assert!(
+        count == 0,
+        "the {max} permits taken one at a time were all dropped, and count() still says {count}: \
+         does dropping a permit give it back, and does a refused take leave the count alone?"
     );
 }
 
@@ -67,6 +156,8 @@ pub fn never_more_than_max<L: Limiter>() {
                 .max(4);
             let semaphore = Arc::new(L::with_max(MAX));
             first_permit(&*semaphore);
+            one_at_a_time_keeps_the_limit(&*semaphore, MAX);
+            let _one_race = one_race_at_a_time();
             let holders = Arc::new(AtomicUsize::new(0));
             let granted = Arc::new(AtomicUsize::new(0));
             let workers: Vec<_> = (0..threads)
@@ -82,9 +173,12 @@ pub fn never_more_than_max<L: Limiter>() {
                                 let now = holders.fetch_add(1, Ordering::SeqCst) + 1;
                                 assert!(
                                     now <= MAX,
-                                    "{now} permits out at once from a semaphore of {MAX}: \
-                                     checking the limit and taking the permit must be one \
-                                     atomic step"
+                                    "{now} permits out at once from a semaphore of {MAX}, which \
+                                     refused a 4th when callers came one at a time: callers that \
+                                     came at the same moment got in together. Can another \
+                                     caller act between the moment try_acquire sees a permit \
+                                     left and the moment it takes it? Or did the count lose a \
+                                     give-back or a take, so it says fewer are out than are?"
                                 );
                                 granted.fetch_add(1, Ordering::Relaxed);
                                 holders.fetch_sub(1, Ordering::SeqCst);
@@ -97,12 +191,14 @@ pub fn never_more_than_max<L: Limiter>() {
             join_all(workers);
             assert!(
                 granted.load(Ordering::Relaxed) > 0,
-                "no permit was ever granted"
+                "{threads} threads tried 20,000 times each and no permit was ever granted"
             );
-            assert_eq!(
-                semaphore.count(),
-                0,
-                "permits are still out after every holder dropped theirs"
+            let count = semaphore.count();
+            assert!(
+                count == 0,
+                "every holder dropped its permit, yet count() says {count}: a change of the count \
+                 was lost when two callers changed it at the same moment (a take or a give-back \
+                 that reads the count and writes it in two steps?)"
             );
         },
     );
@@ -112,143 +208,256 @@ pub fn never_more_than_max<L: Limiter>() {
 // ANCHOR: race
 /// Callers racing for the one permit of a semaphore of 1 never both get it.
 ///
-/// Four racers per core (at least eight) take the permit whenever they can, hold it for two
-/// microseconds, give it back and wait a random moment before trying again, so that the one
-/// giving it back and the ones spinning for it reach `try_acquire` together. Each holder counts
-/// itself on a counter of holders of the check's own, so a second permit out shows even if the
-/// semaphore's count looks fine. A `try_acquire` that loads the count, compares it with the
-/// limit and then increments it in a second step lets two racers through whenever both load
-/// before either increments: that shows within milliseconds of two racers running at the same
-/// time on two cores.
-///
-/// When they do is the OS's choice (on a busy machine, rarely), so the racers race in bursts
-/// after sleeping together (see [`cluster::race`]), and measure how long they raced side by side: the
-/// race goes on, in rounds on fresh threads, until it has run [`RACE_CONCURRENTLY`] on two cores
-/// at once, or two holders show, or [`RACE_CAP`] has passed.
+/// One racer per core (at least two) runs in lockstep ([`Lockstep`]): every round they leave a
+/// barrier at the same instant and call `try_acquire` together; at the next barrier the last to
+/// arrive counts how many got a permit, then they all drop theirs, and at the next the count must
+/// be back to 0. A `try_acquire` that loads the count, compares it with the limit and then
+/// increments it in a second step lets two racers through whenever both load before either
+/// increments, which the lockstep makes happen within a few rounds. The race goes on until a
+/// second holder shows, or [`RACED_ROUNDS`] rounds were raced, or [`RACE_CAP`].
 pub fn two_callers_never_both_take_the_last_permit<L: Limiter>() {
     within(
-        RACE_CAP + Duration::from_secs(10),
+        3 * RACE_CAP, // its own race, and maybe another one to wait for
         "racing for one permit never finished: does try_acquire spin or block?",
         || {
             const MAX: usize = 1;
-            const HOLD: Duration = Duration::from_micros(2);
-            const ROUND: Duration = Duration::from_millis(25);
-            const STAGGER: Duration = Duration::from_micros(500);
-            let racers = (thread::available_parallelism().map_or(2, usize::from) * 4).clamp(8, 16);
             let semaphore = L::with_max(MAX);
             first_permit(&semaphore);
-            let epoch = Instant::now();
-            let holders = Padded::new(0);
+            one_at_a_time_keeps_the_limit(&semaphore, MAX);
+            let _one_race = one_race_at_a_time();
+            let lockstep = Lockstep::new(racers());
+            let took = Padded::new(0);
             let most = Padded::new(0);
             let granted = Padded::new(0);
-            // Nanoseconds each racer spent racing while another one was running too, summed.
-            let concurrent = Padded::new(0);
-            let beats: Vec<Padded> = (0..racers).map(|_| Padded::new(0)).collect();
-            let racing_enough = || {
-                let concurrent = Duration::from_nanos(concurrent.0.load(Ordering::Relaxed));
-                concurrent >= RACE_CONCURRENTLY * 2 || epoch.elapsed() >= RACE_CAP
-            };
-            let mut rounds = 0;
-            while most.0.load(Ordering::Relaxed) <= MAX as u64 && !racing_enough() {
-                rounds += 1;
-                let round_ends = epoch.elapsed() + ROUND + STAGGER * racers as u32;
-                let stop = Padded::new(0);
-                thread::scope(|scope| {
-                    for racer in 0..racers {
-                        let (semaphore, holders, most, granted, concurrent, beats, stop) = (
-                            &semaphore,
-                            &holders,
-                            &most,
-                            &granted,
-                            &concurrent,
-                            &beats,
-                            &stop,
-                        );
-                        let racing_enough = &racing_enough;
-                        if racer > 0 {
-                            // Started one by one, so the OS sees each running before it places
-                            // the next (started together, they tend to land on one core).
-                            thread::sleep(STAGGER);
-                        }
-                        scope.spawn(move || {
-                            let mut random = 0x9E37_79B9_7F4A_7C15 ^ (racer as u64 + 1);
-                            let (mut beat, mut looked, mut others_then) = (0, Instant::now(), 0);
-                            while stop.0.load(Ordering::Relaxed) == 0 {
-                                beat += 1;
-                                beats[racer].0.store(beat, Ordering::Relaxed);
-                                if let Some(permit) = semaphore.try_acquire() {
-                                    let now = holders.0.fetch_add(1, Ordering::SeqCst) + 1;
-                                    if now > MAX as u64 {
-                                        most.0.fetch_max(now, Ordering::Relaxed);
-                                        stop.0.store(1, Ordering::Relaxed);
-                                    }
-                                    let held = Instant::now();
-                                    while held.elapsed() < HOLD {
-                                        std::hint::spin_loop();
-                                    }
-                                    // Counted out before it is given back: with a correct
-                                    // semaphore, no other racer can be counted in before this.
-                                    holders.0.fetch_sub(1, Ordering::SeqCst);
-                                    drop(permit);
-                                    granted.0.fetch_add(1, Ordering::Relaxed);
-                                    // xorshift: a random pause of up to 64 spins.
-                                    random ^= random << 13;
-                                    random ^= random >> 7;
-                                    random ^= random << 17;
-                                    for _ in 0..random % 64 {
-                                        std::hint::spin_loop();
-                                    }
-                                }
-                                // Every 10 µs, see whether another racer moved meanwhile: if
-                                // this one ran all along (no gap), they raced side by side.
-                                let since = looked.elapsed();
-                                if since >= Duration::from_micros(10) {
-                                    let others = beats
-                                        .iter()
-                                        .enumerate()
-                                        .filter(|(other, _)| *other != racer)
-                                        .map(|(_, beat)| beat.0.load(Ordering::Relaxed))
-                                        .fold(0u64, u64::wrapping_add);
-                                    if since <= Duration::from_micros(100) && others != others_then
-                                    {
-                                        concurrent
-                                            .0
-                                            .fetch_add(since.as_nanos() as u64, Ordering::Relaxed);
-                                    }
-                                    (looked, others_then) = (Instant::now(), others);
-                                    if epoch.elapsed() >= round_ends || racing_enough() {
-                                        stop.0.store(1, Ordering::Relaxed);
-                                    }
-                                    if sleep_till_next_burst(epoch) {
-                                        looked = Instant::now();
-                                    }
-                                }
-                            }
-                        });
+            let left_over = Padded::new(0);
+            let (rounds, raced) = (Padded::new(0), Padded::new(0));
+            lockstep.run(|racer| {
+                let mut random = Seeded::new(racer as u64);
+                // Every permit of the last round was dropped: the count is 0 again.
+                while lockstep.meet(|_| {
+                    let count = semaphore.count() as u64;
+                    left_over.0.store(count, Ordering::Relaxed);
+                    count == 0
+                        && raced.0.load(Ordering::Relaxed) < RACED_ROUNDS
+                        && lockstep.elapsed() < RACE_CAP
+                }) {
+                    jitter(&mut random);
+                    let permit = lockstep.step(racer, || semaphore.try_acquire());
+                    if permit.is_some() {
+                        took.0.fetch_add(1, Ordering::Relaxed);
                     }
-                });
-            }
-            let most = most.0.load(Ordering::Relaxed);
-            let concurrent = Duration::from_nanos(concurrent.0.load(Ordering::Relaxed) / 2);
+                    let go_on = lockstep.meet(|together| {
+                        let took = took.0.swap(0, Ordering::Relaxed);
+                        rounds.0.fetch_add(1, Ordering::Relaxed);
+                        raced.0.fetch_add(u64::from(together), Ordering::Relaxed);
+                        granted.0.fetch_add(took, Ordering::Relaxed);
+                        most.0.fetch_max(took, Ordering::Relaxed);
+                        took <= MAX as u64
+                    });
+                    if !go_on {
+                        // Two holders at once: a semaphore that lets that happen may not count
+                        // the give-backs right either, so the permits are not given back. (A
+                        // debug build would stop at a count dropping below 0, and that panic
+                        // would hide what this check saw.)
+                        std::mem::forget(permit);
+                        break;
+                    }
+                    drop(permit);
+                }
+            });
+            let (most, rounds, raced) = (
+                most.0.load(Ordering::Relaxed),
+                rounds.0.load(Ordering::Relaxed),
+                raced.0.load(Ordering::Relaxed),
+            );
             assert!(
                 most <= MAX as u64,
-                "{most} callers held a permit at once from a semaphore of {MAX} (after {:?}, \
-                 {concurrent:?} of it racing on two cores, round {rounds}): they all saw the \
-                 count below the limit and each took a permit. Checking the limit and taking the \
-                 permit must be one atomic step (a compare_exchange loop), not a load and then a \
-                 separate increment",
-                epoch.elapsed()
+                "{most} callers got a permit in the same round from a semaphore of {MAX} (round \
+                 {rounds}; in {raced} of them two takes overlapped in time), though one caller at \
+                 a time is refused at the limit: the callers that came at the same moment all saw \
+                 the permit free before any of them had taken it. Can another caller act between \
+                 the moment try_acquire sees a permit left and the moment it takes it?"
+            );
+            let left_over = left_over.0.load(Ordering::Relaxed);
+            assert!(
+                left_over == 0,
+                "after round {rounds}, every holder had dropped its permit, yet count() says \
+                 {left_over}: a give-back or a take was lost, or a refused try_acquire changed \
+                 the count (permits_taken_and_given_back_at_once_are_all_counted tells which)"
             );
             assert!(
                 granted.0.load(Ordering::Relaxed) > 0,
-                "{racers} callers raced for {:?} and no permit was ever granted",
-                epoch.elapsed()
+                "{} callers raced for {rounds} rounds and no permit was ever granted, though the \
+                 permit was free at the start of each",
+                lockstep.threads()
+            );
+            note_if_too_busy(
+                "two_callers_never_both_take_the_last_permit",
+                raced,
+                &lockstep,
             );
         },
     );
 }
-
 // ANCHOR_END: race
+
+/// What a racer does in a round of [`permits_taken_and_given_back_at_once_are_all_counted`].
+fn gives_back(round: u64, racer: usize) -> bool {
+    match round % 4 {
+        0 => true,                     // every racer gives a permit back
+        1 => false,                    // every racer takes one more
+        2 => racer.is_multiple_of(2),  // half give back while the other half take
+        _ => !racer.is_multiple_of(2), // and the other way round
+    }
+}
+
+/// Callers that take and give back permits at the same instant leave the count exact: as many
+/// permits counted out as are held, after every round.
+///
+/// One racer per core (at least two) runs in lockstep ([`Lockstep`]) on a semaphore with room for
+/// all. Every round each holds one permit, they leave a barrier at the same instant, and each
+/// either drops its permit or takes a second one, together: all drop, all take, or half and
+/// half, in turn. At the next barrier the last to arrive compares `count()` with the permits they
+/// hold. A give-back that loads the count and then stores it less one, in two steps, loses the
+/// other give-back of the same instant, or the take: the count is off in the round it happens,
+/// and a later lost update in the other direction cannot hide it.
+pub fn permits_taken_and_given_back_at_once_are_all_counted<L: Limiter>() {
+    within(
+        3 * RACE_CAP, // its own race, and maybe another one to wait for
+        "taking and giving back permits in lockstep never finished: does try_acquire or the \
+         permit's drop spin or block?",
+        || {
+            let racers = racers();
+            let max = 2 * racers; // room for everyone's two permits
+            let semaphore = L::with_max(max);
+            first_permit(&semaphore);
+            one_at_a_time_keeps_the_limit(&semaphore, max);
+            let _one_race = one_race_at_a_time();
+            let lockstep = Lockstep::new(racers);
+            let round = Padded::new(0);
+            let raced = Padded::new(0);
+            let holding = Padded::new(0);
+            let refused = AtomicBool::new(false);
+            // What the failing round saw: permits held, count(), and whether it was the round
+            // of the racers' own give-backs and takes (not the settling before it).
+            let (saw_held, saw_count, in_the_race) =
+                (Padded::new(0), Padded::new(0), AtomicBool::new(false));
+            let wrong = |holding: u64, racing: bool| {
+                let count = semaphore.count() as u64;
+                if count == holding && !refused.load(Ordering::Relaxed) {
+                    return false;
+                }
+                saw_held.0.store(holding, Ordering::Relaxed);
+                saw_count.0.store(count, Ordering::Relaxed);
+                in_the_race.store(racing, Ordering::Relaxed);
+                true
+            };
+            lockstep.run(|racer| {
+                let mut random = Seeded::new(racer as u64);
+                let mut mine = Vec::with_capacity(2);
+                loop {
+                    // Settle to one permit each, unhurried.
+                    mine.truncate(1);
+                    if mine.is_empty() {
+                        match semaphore.try_acquire() {
+                            Some(permit) => mine.push(permit),
+                            None => refused.store(true, Ordering::Relaxed),
+                        }
+                    }
+                    if !lockstep.meet(|_| {
+                        !wrong(racers as u64, false)
+                            && raced.0.load(Ordering::Relaxed) < RACED_ROUNDS
+                            && lockstep.elapsed() < RACE_CAP
+                    }) {
+                        break;
+                    }
+                    // The race: every racer changes the count at the same instant.
+                    let this_round = round.0.load(Ordering::Relaxed);
+                    jitter(&mut random);
+                    lockstep.step(racer, || {
+                        if gives_back(this_round, racer) {
+                            mine.clear();
+                        } else {
+                            match semaphore.try_acquire() {
+                                Some(permit) => mine.push(permit),
+                                None => refused.store(true, Ordering::Relaxed),
+                            }
+                        }
+                    });
+                    holding.0.fetch_add(mine.len() as u64, Ordering::Relaxed);
+                    if !lockstep.meet(|together| {
+                        raced.0.fetch_add(u64::from(together), Ordering::Relaxed);
+                        let now_held = holding.0.swap(0, Ordering::Relaxed);
+                        if wrong(now_held, true) {
+                            return false;
+                        }
+                        round.0.fetch_add(1, Ordering::Relaxed);
+                        true
+                    }) {
+                        break;
+                    }
+                }
+                // The race is over, maybe because the count went wrong: the permits are not
+                // given back to a count known to be wrong, where a debug build could stop at it
+                // dropping below 0, and that panic would hide what this check saw.
+                std::mem::forget(mine);
+            });
+            let (held, count, round) = (
+                saw_held.0.load(Ordering::Relaxed),
+                saw_count.0.load(Ordering::Relaxed),
+                round.0.load(Ordering::Relaxed),
+            );
+            let givers = (0..racers).filter(|&r| gives_back(round, r)).count();
+            let raced = raced.0.load(Ordering::Relaxed);
+            let what = if !in_the_race.load(Ordering::Relaxed) {
+                format!(
+                    "while {racers} callers each took or gave back permits to hold one each, \
+                     before round {round}"
+                )
+            } else if givers == racers {
+                format!("in round {round}, when {racers} holders gave a permit back at one instant")
+            } else if givers == 0 {
+                format!(
+                    "in round {round}, when {racers} holders took one more permit at one instant"
+                )
+            } else {
+                format!(
+                    "in round {round}, when {givers} of the {racers} holders gave a permit back \
+                     while the rest took one more, at one instant"
+                )
+            };
+            let what = format!(
+                "{what} ({raced} rounds so far with two callers' steps overlapping in time)"
+            );
+            assert!(
+                !refused.load(Ordering::Relaxed),
+                "a semaphore of {max} refused a permit {what}, with at most {} out: either the \
+                 count had lost give-backs and looked full ({count} counted, {held} held), or \
+                 try_acquire gives up when another caller changed the count under it, instead of \
+                 looking at the count again",
+                2 * racers - 1
+            );
+            let (lost, more_or_fewer) = if count > held {
+                ("a give-back was lost", "more")
+            } else {
+                ("a take was lost", "fewer")
+            };
+            assert!(
+                count == held,
+                "{what}, count() says {count}, {} {more_or_fewer} than the permits held \
+                 ({held}): {lost}, written over by another caller that changed the count at \
+                 the same moment. A take or a give-back that reads the count and then writes a \
+                 new value, in two steps, undoes whatever another caller wrote in between",
+                count.abs_diff(held)
+            );
+            note_if_too_busy(
+                "permits_taken_and_given_back_at_once_are_all_counted",
+                raced,
+                &lockstep,
+            );
+        },
+    );
+}
 
 /// A semaphore of 2 gives two permits and refuses a third while both are out.
 pub fn a_full_semaphore_refuses<L: Limiter>() {
@@ -257,17 +466,23 @@ pub fn a_full_semaphore_refuses<L: Limiter>() {
         let _first = semaphore
             .try_acquire()
             .expect("a fresh semaphore of 2 refused its first permit");
-        let _second = semaphore
-            .try_acquire()
-            .expect("a semaphore of 2 with one permit out refused the second");
+        let _second = semaphore.try_acquire().unwrap_or_else(|| {
+            panic!(
+                "a semaphore of 2 with one permit out refused the second (count() says {}): its \
+                 limit test refuses one too early (an off-by-one?), or a take counts more than one",
+                semaphore.count()
+            )
+        });
         assert!(
             semaphore.try_acquire().is_none(),
-            "a third permit came out of a semaphore of 2"
+            "a third permit came out of a semaphore of 2, one caller at a time (no race here): its \
+             limit test lets one caller more than the limit in (an off-by-one in the comparison?)"
         );
-        assert_eq!(
-            semaphore.count(),
-            2,
-            "two permits are out, but count() says otherwise"
+        let count = semaphore.count();
+        assert!(
+            count == 2,
+            "two permits are out and a third was refused, but count() says {count}: does each \
+             take count exactly one, and does a refused take leave the count as it was?"
         );
     });
 }
@@ -279,14 +494,16 @@ pub fn a_dropped_permit_comes_back<L: Limiter>() {
         let first = semaphore.try_acquire().expect("a first permit");
         let _second = semaphore.try_acquire().expect("a second permit");
         drop(first);
-        assert_eq!(
-            semaphore.count(),
-            1,
-            "dropping a permit did not give it back (is `Drop for Permit` written?)"
+        let count = semaphore.count();
+        assert!(
+            count == 1,
+            "one of two permits was dropped, and count() says {count}, not 1: dropping a permit \
+             gives back nothing, or more than the one permit (is the permit's Drop written yet?)"
         );
         assert!(
             semaphore.try_acquire().is_some(),
-            "a dropped permit could not be taken again"
+            "a dropped permit could not be taken again (count() says 1 of 2 out): the limit test \
+             refuses one too early?"
         );
     });
 }
@@ -295,15 +512,21 @@ pub fn a_dropped_permit_comes_back<L: Limiter>() {
 pub fn a_panicking_holder_gives_its_permit_back<L: Limiter>() {
     within(LIMIT, "a panicking holder never finished", || {
         let semaphore = L::with_max(2);
-        let unwound = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            let _held = semaphore.try_acquire().expect("a first permit");
+        // Taken out here, so that a try_acquire that panics fails this check rather than
+        // passing for the panic it is waiting for.
+        let held = semaphore.try_acquire().expect("a first permit");
+        let unwound = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
+            let _held = held;
             panic!("the call crashed while holding its permit");
         }));
         assert!(unwound.is_err());
-        assert_eq!(
-            semaphore.count(),
-            0,
-            "a permit held by a panicking call leaked: the permit must give itself back in Drop"
+        let count = semaphore.count();
+        assert!(
+            count == 0,
+            "a caller panicked while holding a permit, and count() says {count} after the panic \
+             unwound: the permit was not given back. While a panic unwinds, only the values alive \
+             at that point are dropped: is the give-back done by dropping the permit, or by code \
+             the panic skips?"
         );
     });
 }
@@ -313,25 +536,32 @@ pub fn call_gives_its_permit_back_even_if_f_panics<L: Limiter>() {
     within(LIMIT, "call never finished", || {
         let semaphore = L::with_max(2);
         let inside = semaphore.call(|| semaphore.count());
-        assert_eq!(
-            inside,
-            Ok(1),
-            "call(f) must run f holding one permit (count() inside f should be 1)"
+        assert!(
+            inside == Ok(1),
+            "call(f) on a semaphore with no permit out: inside f, count() said {inside:?}, not \
+             Ok(1): call runs f without holding a permit, or takes more than one"
         );
-        assert_eq!(
-            semaphore.count(),
-            0,
-            "call kept its permit after f returned"
+        let count = semaphore.count();
+        assert!(
+            count == 0,
+            "after call(f) returned, count() says {count}: the permit taken for f was not given \
+             back when f returned (is it kept somewhere that outlives the call, or forgotten?)"
         );
         let crashed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             semaphore.call(|| panic!("boom"))
         }));
-        assert!(crashed.is_err(), "call swallowed the panic of f");
-        assert_eq!(
-            semaphore.count(),
-            0,
-            "call leaked its permit when f panicked: hold the permit in a variable, so Drop gives \
-             it back on unwinding"
+        assert!(
+            crashed.is_err(),
+            "call(f) returned normally although f panicked: call caught the panic instead of \
+             letting it go on to its caller"
+        );
+        let count = semaphore.count();
+        assert!(
+            count == 0,
+            "f panicked inside call(f), and count() says {count} once the panic had unwound: the \
+             permit was not given back. While a panic unwinds, only the values alive at that \
+             point are dropped: is the permit given back by being dropped, or by a step after f \
+             that the panic skips?"
         );
     });
 }
@@ -346,12 +576,13 @@ pub fn call_refuses_without_running_f_when_full<L: Limiter>() {
         let refused = semaphore.call(|| ran.store(true, Ordering::Relaxed));
         assert!(
             !ran.load(Ordering::Relaxed),
-            "call ran f although every permit was out"
+            "call ran f although both permits of a semaphore of 2 were out: call runs f without \
+             asking for a permit, or try_acquire gave a third one (a_full_semaphore_refuses \
+             checks that alone)"
         );
-        assert_eq!(
-            refused,
-            Err(OverLimit),
-            "call on a full semaphore must return Err(OverLimit)"
+        assert!(
+            refused == Err(OverLimit),
+            "call on a full semaphore returned {refused:?}, not Err(OverLimit)"
         );
     });
 }
@@ -367,24 +598,32 @@ pub fn a_lowered_limit_refuses_new_permits<L: Limiter>() {
         semaphore.set_max(3);
         assert!(
             semaphore.try_acquire().is_none(),
-            "5 permits out, limit lowered to 3, and a 6th got in: refuse when count >= max, \
-             not only when count == max"
+            "5 permits out, the limit lowered to 3, and a 6th got in: the limit test refuses only \
+             when the count is exactly at the limit, not above it (set_max can leave more out \
+             than the new limit), or try_acquire does not see the limit set_max changed"
         );
-        assert_eq!(
-            semaphore.count(),
-            5,
-            "lowering the limit changed the count of permits out"
+        let count = semaphore.count();
+        assert!(
+            count == 5,
+            "5 permits out, the limit lowered to 3 and a 6th caller refused, and count() says \
+             {count}: a refused take (or set_max) changed the count; Discord's bug #6 clamps it \
+             down to the limit"
         );
         let mut held = held;
         held.truncate(3); // two come back: 3 out, still at the limit
         assert!(
             semaphore.try_acquire().is_none(),
-            "3 out with a limit of 3, and a 4th got in"
+            "two of the 5 permits came back, leaving 3 out with a limit of 3, and a 4th got in \
+             (count() says {} once it was dropped again): at the limit, the limit test lets one \
+             more in (an off-by-one?), or the give-backs took off more than one each",
+            semaphore.count()
         );
         held.truncate(2);
         assert!(
             semaphore.try_acquire().is_some(),
-            "2 out with a limit of 3, and the 3rd was refused"
+            "2 permits out with a limit of 3, and the 3rd was refused (count() says {}): the \
+             limit test refuses one too early, or a give-back did not come back",
+            semaphore.count()
         );
     });
 }
@@ -393,6 +632,7 @@ pub fn a_lowered_limit_refuses_new_permits<L: Limiter>() {
 pub fn semaphore_suite<L: Limiter>() {
     never_more_than_max::<L>();
     two_callers_never_both_take_the_last_permit::<L>();
+    permits_taken_and_given_back_at_once_are_all_counted::<L>();
     a_full_semaphore_refuses::<L>();
     a_dropped_permit_comes_back::<L>();
     a_panicking_holder_gives_its_permit_back::<L>();
@@ -416,9 +656,11 @@ fn one_pair() -> Config {
 
 // ANCHOR: guarded_rejects
 /// From one session node to one registry: a first call is answered; then, with the registry
-/// holding every request without replying, [`GUARD_LIMIT`] calls go through and the next one is
-/// `Rejected` at once, without reaching the registry. When the held calls time out, their permits
-/// come back and a new call goes through.
+/// holding every request without replying, [`GUARD_LIMIT`] + 2 calls are made at once: exactly
+/// [`GUARD_LIMIT`] reach the registry, and the other two are `Rejected` without reaching it. When
+/// the held calls time out, their permits come back and a new call goes through. How many reached
+/// the registry tells apart the likely causes of a failure: one too many is the semaphore's limit
+/// test, all of them a permit that does not stay out for the call.
 pub fn guarded_rejects_a_call_over_the_limit<C: Client>(
     make: impl FnOnce(&Config) -> C + Send + 'static,
 ) {
@@ -429,6 +671,8 @@ pub fn guarded_rejects_a_call_over_the_limit<C: Client>(
             const TIMEOUT: Duration = Duration::from_secs(5);
             // Guilds from here on are held by the registry; those below are answered at once.
             const HELD: u64 = 1_000;
+            // Calls over the limit, sent with the held ones: they must be rejected at once.
+            const EXTRA: usize = 2;
             let config = one_pair();
             let cluster = Cluster::virtual_time(config.nodes()).expect("a virtual-time cluster");
             let client = Arc::new(make(&config));
@@ -461,44 +705,51 @@ pub fn guarded_rejects_a_call_over_the_limit<C: Client>(
                     "the first call through the guarded client ended {first:?}, not Replied: \
                      with no other call in flight it must get a permit and call the registry"
                 );
-                let held: Vec<_> = (0..GUARD_LIMIT as u64)
+                // GUARD_LIMIT calls the registry holds, and EXTRA more that must be rejected.
+                let calls: Vec<_> = (0..(GUARD_LIMIT + EXTRA) as u64)
                     .map(|i| session.runtime().spawn(call(HELD + i)))
                     .collect();
                 tokio::time::sleep(Duration::from_millis(1)).await; // they reach the registry
                 let arrived = received.load(Ordering::SeqCst) - 1;
+                let sent = GUARD_LIMIT + EXTRA;
                 assert!(
                     arrived == GUARD_LIMIT,
-                    "{GUARD_LIMIT} calls under a limit of {GUARD_LIMIT}, but {arrived} reached \
-                     the registry: the client must let calls through while permits are left"
-                );
-                let over = tokio::time::timeout(Duration::from_millis(1), call(2)).await;
-                let arrived = received.load(Ordering::SeqCst) - 1;
-                assert!(
-                    matches!(over, Ok(Outcome::Rejected)) && arrived == GUARD_LIMIT,
-                    "{GUARD_LIMIT} calls were in flight with a limit of {GUARD_LIMIT}, yet one \
-                     more was not rejected at once ({}): the guarded client must hold its permit \
-                     until the reply or the timeout. `let Some(_) = semaphore.try_acquire() \
-                     else {{..}}` drops the permit on the spot; bind it to a name that lives \
-                     through the call: `let Some(_permit) = ...`",
-                    match over {
-                        Ok(Outcome::Rejected) => "rejected, but sent to the registry anyway",
-                        Ok(Outcome::Replied) => "it was sent to the registry and answered",
-                        Ok(Outcome::TimedOut) => "it was sent to the registry and timed out",
-                        Err(_) => "it was still waiting after 1 ms",
+                    "{sent} calls at once from one session node to one registry, with a limit of \
+                     {GUARD_LIMIT} and the registry answering none of them: {arrived} reached the \
+                     registry, not {GUARD_LIMIT}. {}",
+                    match arrived {
+                        a if a < GUARD_LIMIT =>
+                            "The client rejected calls while permits were left: does each \
+                             semaphore have the limit it was built with, and did the first \
+                             call's permit come back when it was answered?",
+                        a if a == GUARD_LIMIT + 1 =>
+                            "One too many, and the rest rejected: the semaphore lets one caller \
+                             more than its limit in (a_full_semaphore_refuses checks that alone)",
+                        _ =>
+                            "All of them: the permits kept no call out. Does the client ask its \
+                             semaphore, and keep the permit until the call has ended? A permit \
+                             dropped before the call is made leaves the count at 0",
                     }
                 );
-                for call in held {
-                    let outcome = call.await.expect("a held call's task");
-                    assert!(
-                        outcome == Outcome::TimedOut,
-                        "a call the registry never answered ended {outcome:?}, not TimedOut"
-                    );
+                let mut outcomes = Vec::new();
+                for call in calls {
+                    outcomes.push(call.await.expect("a call's task"));
                 }
+                let rejected = outcomes.iter().filter(|o| **o == Outcome::Rejected).count();
+                let timed_out = outcomes.iter().filter(|o| **o == Outcome::TimedOut).count();
+                assert!(
+                    rejected == EXTRA && timed_out == GUARD_LIMIT,
+                    "of {sent} calls, {GUARD_LIMIT} reached a registry that never answers and \
+                     {EXTRA} did not, but they ended {rejected} Rejected and {timed_out} \
+                     TimedOut: a call that gets no permit must end Rejected, and one that was \
+                     sent and never answered, TimedOut ({outcomes:?})"
+                );
                 let after = call(3).await;
                 assert!(
                     after == Outcome::Replied,
-                    "every earlier call had timed out, yet the next call ended {after:?}: a \
-                     permit must come back when its call ends, by reply or by timeout"
+                    "every earlier call had ended (by a timeout, or rejected), yet the next call \
+                     ended {after:?}: the permits of the calls that timed out did not come back. \
+                     Is the permit given back on every way out of the call, the timeout too?"
                 );
             });
         },
@@ -528,22 +779,32 @@ pub fn guarded_serves_the_stampede<C: Client>(make: impl FnOnce(&Config) -> C + 
             let figures = &run.figures;
             assert!(
                 figures.rejected > 0,
-                "the guarded client never rejected a call, with {} calls timing out: it must hold \
-                 its permit for the whole call. `let Some(_) = semaphore.try_acquire() else \
-                 {{..}}` drops the permit on the spot; bind it to a name: `let Some(_permit) = ...`",
+                "the guarded client never rejected a call, while {} calls timed out: its \
+                 semaphores were never full. Does the client ask a semaphore before calling, and \
+                 keep the permit until the call has ended? A permit dropped before the call is \
+                 made never stays out",
                 figures.timed_out
             );
+            let (peak, limit_sum) = (figures.peak_queue, config.limit_sum());
+            let pairs = config.session_nodes * config.registries;
             assert!(
-                figures.peak_queue <= config.limit_sum(),
-                "the registry queue reached {} with limits summing to {}: is there one semaphore \
-                 per (session node, registry), each with `limit` permits?",
-                figures.peak_queue,
-                config.limit_sum()
+                peak <= limit_sum,
+                "the registry queue reached {peak} requests, over the {limit_sum} that {pairs} \
+                 (session node, registry) pairs with a limit of {} each allow: {}",
+                config.limit,
+                if peak <= limit_sum + pairs {
+                    "at most one more per pair, as when each semaphore lets one caller more \
+                         than its limit in (a_full_semaphore_refuses checks that alone)"
+                } else {
+                    "far more. Do all the calls of one pair share one semaphore, made once \
+                         (not one per call), and does each call hold its permit until it ends?"
+                }
             );
             assert!(
                 figures.served_fraction == 1.0,
                 "the guarded client served {} of {} sessions in {:?} ({} calls rejected, {} timed \
-                 out): do permits come back when a call ends?",
+                 out): permits that do not come back when a call ends (by reply or by timeout) \
+                 leave semaphores full for good, and a limit set too low serves too slowly",
                 config.sessions as u64 - figures.unserved,
                 config.sessions,
                 config.duration,
@@ -554,7 +815,9 @@ pub fn guarded_serves_the_stampede<C: Client>(make: impl FnOnce(&Config) -> C + 
             let took = figures.time_to_all_served_s.unwrap_or(f64::INFINITY);
             assert!(
                 took <= 1.5 * ideal,
-                "serving everyone took {took:.1} s, more than 1.5 × the ideal {ideal:.1} s"
+                "serving everyone took {took:.1} s, more than 1.5 × the ideal {ideal:.1} s: calls \
+                 rejected although the registry had room (a semaphore with fewer permits than its \
+                 limit, or permits slow to come back) keep sessions waiting for their retry"
             );
         },
     );
@@ -605,6 +868,11 @@ macro_rules! suite {
         #[test]
         fn two_callers_never_both_take_the_last_permit() {
             $crate::check::two_callers_never_both_take_the_last_permit::<$semaphore>();
+        }
+
+        #[test]
+        fn permits_taken_and_given_back_at_once_are_all_counted() {
+            $crate::check::permits_taken_and_given_back_at_once_are_all_counted::<$semaphore>();
         }
 
         #[test]
