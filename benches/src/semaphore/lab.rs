@@ -18,8 +18,8 @@ pub const LAB: Lab = Lab {
     file: "labs/semaphore/src/semaphore.rs",
     hints: include_str!("../../../labs/semaphore/hints.md"),
     extra: Some(ExtraCheck {
-        about: "the loom model: every interleaving of a few callers on your semaphore \
-                (RUSTFLAGS=\"--cfg loom\", its own build: a minute or two the first time)",
+        about: "the loom model on your semaphore, every interleaving of a few callers (its own \
+                build under --cfg loom: a minute or two the first time)",
         test: "loom",
         rustflags: "--cfg loom",
         target_dir: "target/loom",

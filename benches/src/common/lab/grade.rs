@@ -7,6 +7,7 @@ use std::process::{Command, Output, Stdio};
 use std::time::Instant;
 
 use super::spec::{ExtraCheck, Lab, SpeedBar, workspace};
+use crate::common::terminal::{width, wrap};
 /// How one lab stands.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Status {
@@ -55,7 +56,9 @@ pub fn grade(lab: &Lab, side: Side, log: &mut impl Write) -> Status {
         Side::Solutions => lab.solution_crate(),
     };
     let step = |log: &mut dyn Write, what: &str| {
-        let _ = writeln!(log, "  {}: {what}", lab.name);
+        for line in wrap(&format!("  {}: {what}", lab.name), width()) {
+            let _ = writeln!(log, "{line}");
+        }
         let _ = log.flush();
     };
     step(log, &format!("building {package} and its suite"));
