@@ -299,7 +299,9 @@ fn grade_labs(names: &[String], solutions: bool, dry_run: bool) -> ExitCode {
         );
         let status = lab::grade(lab, side, &mut stdout);
         for line in lab::describe(lab, &status) {
-            println!("{line}");
+            for part in wrap(&line, width()) {
+                println!("{part}");
+            }
         }
         println!();
         if !status.solved() {
