@@ -8,10 +8,12 @@
 use serde_json::{Value, json};
 
 /// "the wall clock time of a single send/2 call could range from 30μs to 70us due to Erlang
-/// de-scheduling the calling process", in µs. Measured "during peak hours", of the guild's sends.
+/// de-scheduling the calling process", in µs: 30–70 µs. Measured "during peak hours", of the
+/// guild's sends.
 pub const PER_SEND_US: [f64; 2] = [30.0, 70.0];
 
-/// "publishing an event from a large guild could take anywhere from 900ms to 2.1s!", in seconds.
+/// "publishing an event from a large guild could take anywhere from 900ms to 2.1s!", in seconds:
+/// 0.9–2.1 s.
 pub const PUBLISH_S: [f64; 2] = [0.9, 2.1];
 
 /// The guild behind [`PUBLISH_S`]: "many Discord servers like /r/Overwatch with up to 30,000
