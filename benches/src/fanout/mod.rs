@@ -199,19 +199,6 @@ mod tests {
             .unwrap()
     }
 
-    /// Every path a `{a,b}` pattern stands for.
-    fn expand(pattern: &str) -> Vec<String> {
-        let Some((head, rest)) = pattern.split_once('{') else {
-            return vec![pattern.to_owned()];
-        };
-        let (choices, tail) = rest.split_once('}').unwrap();
-        let tails = expand(tail);
-        let choices = choices.split(',');
-        choices
-            .flat_map(|c| tails.iter().map(move |t| format!("{head}{c}{t}")))
-            .collect()
-    }
-
     #[test]
     fn a_tiny_run_produces_every_required_key() {
         let outcome = tiny_run(&[
@@ -255,7 +242,7 @@ mod tests {
                 Required::Present(p) => (p, |v| !v.is_null()),
                 Required::BeamPositive(_) => continue,
             };
-            for path in expand(pattern) {
+            for path in Required::expand(pattern) {
                 let value = path.split('.').fold(&results, |v, key| &v[key]);
                 assert!(must(value), "{path} = {value}");
             }
