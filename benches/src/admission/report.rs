@@ -8,6 +8,7 @@ use adaptive_limit_kit::figures::CaseRun;
 use adaptive_limit_kit::strategies::{Strategy, StrategyParameters};
 use serde_json::{Map, Value, json};
 
+use crate::common::plot::stack;
 use crate::common::plot_lines::{Axis, Band, LineChart, Series, line_charts, timeline};
 use crate::common::report::markdown_table;
 use crate::common::units::count;
@@ -131,7 +132,7 @@ pub fn tables(runs: &[CaseRun]) -> String {
 }
 
 /// Goodput against virtual time in each case for [`DRAWN`], the trigger shaded; then the limit
-/// of each adaptive limiter through the slowdown.
+/// of each adaptive limiter through the slowdown; one chart a row.
 pub fn plot(runs: &[CaseRun]) -> Result<String, String> {
     let mut charts = Vec::new();
     for case in Case::ALL {
@@ -175,5 +176,10 @@ pub fn plot(runs: &[CaseRun]) -> Result<String, String> {
         label: "slower registries".into(),
     });
     charts.push(limit);
-    line_charts(&charts)
+    // One chart a row, each as wide as the book's column, so its text is not shrunk.
+    let rows = charts
+        .iter()
+        .map(|chart| line_charts(std::slice::from_ref(chart)))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(stack(&rows))
 }
