@@ -366,7 +366,9 @@ fn hint(name: &str, all: bool, reset: bool, dry_run: bool) -> ExitCode {
         }
     }
     if let Some(bar) = &lab.bar {
-        println!("The bar: {}", bar.words);
+        for line in wrap(&format!("The bar: {}", bar.words), width()) {
+            println!("{line}");
+        }
     }
     ExitCode::SUCCESS
 }
