@@ -70,6 +70,18 @@ pub fn bytes_tick(bytes: f64) -> String {
     }
 }
 
+/// Bytes as the table writes them: `840 B`, `1.5 kB`, `9.8 MB` (the report's and the BEAM
+/// column's, so both write them alike).
+pub fn bytes_text(bytes: f64) -> String {
+    if bytes >= 1e6 {
+        format!("{:.1} MB", bytes / 1e6)
+    } else if bytes >= 1e3 {
+        format!("{:.1} kB", bytes / 1e3)
+    } else {
+        format!("{bytes:.0} B")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -98,5 +110,8 @@ mod tests {
         assert_eq!(human_ns(1.25e9), "1.25 s");
         assert_eq!(tick_ns(1e5), "100 µs");
         assert_eq!(bytes_tick(2e6), "2 MB");
+        assert_eq!(bytes_text(840.0), "840 B");
+        assert_eq!(bytes_text(1_530.0), "1.5 kB");
+        assert_eq!(bytes_text(9.8e6), "9.8 MB");
     }
 }

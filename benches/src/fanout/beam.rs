@@ -15,10 +15,10 @@ use serde_json::{Map, Value, json};
 use crate::common::beam::{Beam, BeamRun};
 use crate::common::plot_lines::Series;
 use crate::common::scenario::{Check, Progress};
-use crate::common::units::{count, human_ns};
+use crate::common::units::{bytes_text, count, human_ns};
 use crate::fanout::bars;
+use crate::fanout::measure::Strategy;
 use crate::fanout::measure::rigs::Setup;
-use crate::fanout::measure::{Strategy, bytes_text};
 
 /// The figures each BEAM strategy must report.
 const FIGURES: [&str; 13] = [

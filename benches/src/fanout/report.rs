@@ -16,10 +16,10 @@ use crate::common::plot_lines::{Axis, LineChart, Series, line_charts};
 use crate::common::report::markdown_table;
 use crate::common::scenario::Check;
 use crate::common::stats::mean;
-use crate::common::units::{bytes_tick, count, group_digits, human_ns, tick_ns};
+use crate::common::units::{bytes_text, bytes_tick, count, group_digits, human_ns, tick_ns};
 use crate::fanout::beam;
 use crate::fanout::measure::rigs::{Measured, Setup};
-use crate::fanout::measure::{Run, Strategy, SweepPoint, bytes_text, find, suffix, transports_run};
+use crate::fanout::measure::{Run, Strategy, SweepPoint, find, suffix, transports_run};
 
 /// Manifold's README: a send costs about 70 µs under load; packets between nodes halved.
 const README_SEND_US: f64 = 70.0;

@@ -310,18 +310,6 @@ pub fn transports_run(runs: &[Run]) -> Vec<Transport> {
     seen
 }
 
-/// Bytes as the table writes them: `840 B`, `1.5 kB`, `9.8 MB` (the report's and the BEAM
-/// column's, so both write them alike).
-pub fn bytes_text(bytes: f64) -> String {
-    if bytes >= 1e6 {
-        format!("{:.1} MB", bytes / 1e6)
-    } else if bytes >= 1e3 {
-        format!("{:.1} kB", bytes / 1e3)
-    } else {
-        format!("{bytes:.0} B")
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -347,12 +335,5 @@ mod tests {
         assert!(plan[5].sweep.is_empty());
         assert_eq!(plan[5].publishes, SECOND_MAX_PUBLISHES);
         assert_eq!(steps(&plan), 5 * 4 + 3);
-    }
-
-    #[test]
-    fn bytes_read_as_the_table_writes_them() {
-        assert_eq!(bytes_text(840.0), "840 B");
-        assert_eq!(bytes_text(1_530.0), "1.5 kB");
-        assert_eq!(bytes_text(9.8e6), "9.8 MB");
     }
 }
