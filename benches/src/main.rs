@@ -16,6 +16,15 @@ use workbook::new_lab::{self, NewLab};
 use workbook::registry;
 use workbook::run::{self, Plan};
 
+/// `println!` that stops quietly when the reader has closed the pipe (`workbook hint x | head`):
+/// a closed stdout is not an error worth a panic.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
 #[derive(Parser)]
 #[command(
     name = "workbook",
@@ -241,7 +250,7 @@ fn print_scenarios() {
             &format!("{}: {}", scenario.name(), scenario.title()),
             width(),
         ) {
-            println!("{part}");
+            say!("{part}");
         }
         let name_width = scenario
             .params()
@@ -259,7 +268,7 @@ fn print_scenarios() {
                 p.accepts()
             );
             for part in wrap(&line, width()) {
-                println!("{part}");
+                say!("{part}");
             }
         }
     }
@@ -334,7 +343,7 @@ fn hint(name: &str, all: bool, reset: bool, dry_run: bool) -> ExitCode {
         Err(error) => return refuse(&error),
     };
     if dry_run {
-        println!("workbook: the command is valid (--dry-run: nothing run)");
+        say!("workbook: the command is valid (--dry-run: nothing run)");
         return ExitCode::SUCCESS;
     }
     let hints = lab.hint_list();
@@ -343,13 +352,13 @@ fn hint(name: &str, all: bool, reset: bool, dry_run: bool) -> ExitCode {
             eprintln!("workbook: could not forget the hints shown: {error}");
             return ExitCode::FAILURE;
         }
-        println!("{}: the next hint is the first again", lab.name);
+        say!("{}: the next hint is the first again", lab.name);
         return ExitCode::SUCCESS;
     }
-    println!("{} ({}), your file: {}\n", lab.name, lab.chapter, lab.file);
+    say!("{} ({}), your file: {}\n", lab.name, lab.chapter, lab.file);
     let show = |i: usize| {
-        println!("Hint {} of {}: {}\n", i + 1, hints.len(), hints[i].title);
-        println!("{}\n", hints[i].text);
+        say!("Hint {} of {}: {}\n", i + 1, hints.len(), hints[i].title);
+        say!("{}\n", hints[i].text);
     };
     if all {
         (0..hints.len()).for_each(show);
@@ -357,9 +366,9 @@ fn hint(name: &str, all: bool, reset: bool, dry_run: bool) -> ExitCode {
         let next = lab::hints_shown(lab.name).min(hints.len() - 1);
         show(next);
         if next + 1 < hints.len() {
-            println!("Run it again for the next hint (--all shows them all).");
+            say!("Run it again for the next hint (--all shows them all).");
         } else {
-            println!("That was the last hint (--reset starts over).");
+            say!("That was the last hint (--reset starts over).");
         }
         if let Err(error) = lab::set_hints_shown(lab.name, next + 1) {
             eprintln!("workbook: could not remember the hints shown: {error}");
@@ -367,7 +376,7 @@ fn hint(name: &str, all: bool, reset: bool, dry_run: bool) -> ExitCode {
     }
     if let Some(bar) = &lab.bar {
         for line in wrap(&format!("The bar: {}", bar.words), width()) {
-            println!("{line}");
+            say!("{line}");
         }
     }
     ExitCode::SUCCESS
