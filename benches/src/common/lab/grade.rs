@@ -111,21 +111,17 @@ pub fn grade(lab: &Lab, side: Side, log: &mut impl Write) -> Status {
 
 /// Runs `extra` on `package`: `None` when it passes, the lab's status when it does not.
 fn run_extra(extra: &ExtraCheck, package: &str) -> Option<Status> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let out = Command::new(&cargo)
-        .args(["test", "--release", "-p", package, "--test", extra.test])
-        .current_dir(workspace())
-        .env("RUSTFLAGS", extra.rustflags)
-        .env("CARGO_TARGET_DIR", workspace().join(extra.target_dir))
-        .env("RUST_BACKTRACE", "0")
-        .stdin(Stdio::null())
-        .output();
-    let out = match out {
-        Err(e) => {
-            return Some(Status::DoesNotCompile(format!(
-                "could not run {cargo}: {e}"
-            )));
-        }
+    let target_dir = workspace().join(extra.target_dir);
+    let env = [
+        ("RUSTFLAGS", extra.rustflags),
+        (
+            "CARGO_TARGET_DIR",
+            target_dir.to_str().unwrap_or(extra.target_dir),
+        ),
+    ];
+    let args = ["test", "--release", "-p", package, "--test", extra.test];
+    let out = match cargo_with(&args, &env) {
+        Err(error) => return Some(Status::DoesNotCompile(error)),
         Ok(out) if out.status.success() => return None,
         Ok(out) => out,
     };
@@ -234,9 +230,15 @@ pub fn describe(lab: &Lab, status: &Status) -> Vec<String> {
 
 /// Runs cargo in the workspace and collects its output; `Err` when cargo cannot be started.
 fn cargo(args: &[&str]) -> Result<Output, String> {
+    cargo_with(args, &[])
+}
+
+/// [`cargo`] with more environment variables (an extra check's flags and target folder).
+fn cargo_with(args: &[&str], env: &[(&str, &str)]) -> Result<Output, String> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     Command::new(&cargo)
         .args(args)
+        .envs(env.iter().copied())
         .current_dir(workspace())
         // A failing check's message, not the frames of its panic.
         .env("RUST_BACKTRACE", "0")

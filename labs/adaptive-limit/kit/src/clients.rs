@@ -40,7 +40,7 @@ impl Admission for Unguarded {
 }
 
 /// Which gate of a `nodes × registries` grid guards calls from `node` to `registry`.
-fn pair(node: &Node, registry: usize, registries: usize) -> usize {
+pub(crate) fn pair(node: &Node, registry: usize, registries: usize) -> usize {
     node.id().index() * registries + registry
 }
 

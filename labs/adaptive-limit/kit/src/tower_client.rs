@@ -101,7 +101,7 @@ impl Admission for Tower {
         job: Job,
         timeout: Duration,
     ) -> Ended {
-        let index = node.id().index() * self.registries + call.registry;
+        let index = crate::clients::pair(node, call.registry, self.registries);
         let mut stack = self.stacks[index]
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
