@@ -10,14 +10,16 @@
 //! | --- | --- |
 //! | `setup.rs` | the strategies, the shape of a run, what each strategy measured: read by every file |
 //! | `storm.rs` | the storms, the sweeps, the shared reads against the floor |
+//! | `shapes.rs` | every rung in the BEAM's two shapes: a task per session, a task per worker |
 //! | `updates.rs` | publishing new rings while readers run |
 //!
 //! This file only names the others: nothing is defined here, so no file of the folder imports
 //! its parent.
 
 mod setup;
+mod shapes;
 mod storm;
 mod updates;
 
-pub use self::setup::{Measured, Measurements, Setup, Strategy, Updates};
+pub use self::setup::{Measured, Measurements, Setup, Shapes, Strategy, Updates};
 pub use self::storm::{all, sweep_threads};

@@ -15,6 +15,8 @@ use crate::ring::{Placement, hash_id};
 use crate::{Lookup, RingRead};
 use cluster::seeded::splitmix;
 
+mod tasks;
+
 /// The sessions of a storm and their guilds.
 #[derive(Clone)]
 pub struct Storm {
