@@ -12,7 +12,9 @@
 //! many wait for the process, so the ring process is also swept over the number of callers.
 //!
 //! Its BEAM side (`beam/run ring`) runs the same storm on the BEAM: a `GenServer.call`, a copy out
-//! of ETS, FastGlobal and `:persistent_term`.
+//! of ETS, FastGlobal and `:persistent_term`. So that each Rust rung stands beside its BEAM
+//! counterpart doing the same work, every rung of both sides also runs in two shapes: a storm of
+//! one task (process) per session released at once, and one reader per worker (scheduler) alone.
 //!
 //! | file | what |
 //! | --- | --- |
