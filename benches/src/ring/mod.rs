@@ -152,8 +152,8 @@ impl Scenario for RingStorm {
 
     fn rough_seconds(&self, scale: Scale) -> u32 {
         match scale {
-            Scale::Quick => 15,
-            Scale::Default => 150,
+            Scale::Quick => 25,
+            Scale::Default => 240,
             Scale::Full => 600,
         }
     }
