@@ -75,6 +75,7 @@ defmodule Beam.RingTest do
         replicas: 512,
         ets_sessions: 10,
         single_lookups: 200,
+        alone_lookups: 2_000,
         strategies: Ring.strategies()
       )
 
@@ -87,9 +88,26 @@ defmodule Beam.RingTest do
       for {_, f} <- storm, do: assert(f.ns_per_lookup > 0 and f.update_ns >= 0)
     end
 
+    assert Map.keys(r.alone) |> Enum.sort() == Enum.sort(Ring.strategies())
+    assert r.alone.genserver.lookups_per_reader == 2_000 and r.alone.ets.lookups_per_reader == 20
+    for {_, f} <- r.alone, do: assert(f.ns_per_lookup > 0 and f.readers >= 1)
+
     for single <- [r.single_process_ns_per_lookup, r.single_process_hashing_ns_per_lookup] do
       assert Map.keys(single) |> Enum.sort() == Enum.sort(Ring.strategies())
       for {_, ns} <- single, do: assert(ns > 0)
     end
+  end
+
+  test "alone: one reader per scheduler, each making every lookup" do
+    for strategy <- Ring.strategies() do
+      r = Ring.alone(strategy, @ring, 50)
+      assert r.readers == :erlang.system_info(:schedulers_online)
+      assert r.lookups_per_reader == 50
+      assert r.ns_per_lookup == r.total_ns / 50 and r.total_ns > 0
+    end
+
+    r = Ring.alone(:persistent_term, @ring, 10, 3)
+    assert r.readers == 3
+    assert :persistent_term.get({Beam.Ring, :ring}, :gone) == :gone
   end
 end

@@ -51,6 +51,7 @@ defmodule Beam.CLI do
       {:nodes, :integer, 10, 10},
       {:replicas, :integer, 512, 512},
       {:ets_sessions, :integer, 2_000, 100},
+      {:alone_lookups, :integer, 200_000, 20_000},
       {:strategies, :string, "genserver,ets,fastglobal,persistent_term",
        "genserver,ets,fastglobal,persistent_term"}
     ],

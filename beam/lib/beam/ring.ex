@@ -22,6 +22,13 @@ defmodule Beam.Ring do
     its id (MD5 of the decimal text) before the search, as ex_hash_ring's `find_node` does.
     The hash costs the same through every strategy, so it dilutes their differences.
 
+  Alone (`alone.<name>`): one process per scheduler online, each looking up `alone_lookups`
+  prehashed keys in a row, one lookup at a time; all spawned first and released together.
+  `ns_per_lookup` is the wall time from the release to the last reader's end, divided by the
+  lookups each reader made: what one reader waits for a lookup while the others read too. The
+  Rust side runs the same shape with one task per worker thread (`ring_kit`'s `storm/tasks.rs`).
+  ETS readers make a hundredth of the lookups (a copy of the ring takes hundreds of µs).
+
   `single_process_ns_per_lookup.<name>` (prehashed) and
   `single_process_hashing_ns_per_lookup.<name>`: one process looking up alone, for comparison
   with the per-lookup costs the blog quotes (0.3 us FastGlobal, 7 us ETS, 12 us a process call).
@@ -243,6 +250,46 @@ defmodule Beam.Ring do
     end
   end
 
+  @doc """
+  The alone shape: `readers` processes (default: one per scheduler online), each looking up the
+  same `n` prehashed keys in a row, released together. Returns the figures: `ns_per_lookup` (wall
+  time from the release to the last reader's end ÷ `n`), `readers`, `lookups_per_reader`,
+  `total_ns`.
+  """
+  def alone(strategy, ring, n, readers \\ :erlang.system_info(:schedulers_online)) do
+    keys = for i <- 0..(n - 1), do: HashRing.hash(guild_id(i, 0, 1))
+    install(strategy, ring)
+
+    try do
+      driver = self()
+      # Each reader holds its own copy of the keys (copied with the closure at spawn).
+      pids =
+        for _ <- 1..readers do
+          spawn(fn ->
+            receive(do: (:go -> :ok))
+            lookup_loop(strategy, true, keys)
+            send(driver, :alone_done)
+          end)
+        end
+
+      t0 = :erlang.monotonic_time(:nanosecond)
+      Enum.each(pids, &send(&1, :go))
+
+      for _ <- pids do
+        receive do
+          :alone_done -> :ok
+        after
+          600_000 -> raise "alone #{strategy}: readers did not finish in 10 minutes"
+        end
+      end
+
+      total_ns = :erlang.monotonic_time(:nanosecond) - t0
+      %{ns_per_lookup: total_ns / n, readers: readers, lookups_per_reader: n, total_ns: total_ns}
+    after
+      uninstall(strategy)
+    end
+  end
+
   defp lookup_loop(_strategy, _prehashed, []), do: :ok
 
   defp lookup_loop(strategy, true, [h | rest]) do
@@ -274,6 +321,7 @@ defmodule Beam.Ring do
   @doc "The scenario the CLI runs: every strategy, then one JSON-ready map."
   def run(opts) do
     single = Keyword.get(opts, :single_lookups, 20_000)
+    alone_lookups = Keyword.get(opts, :alone_lookups, 200_000)
     sessions = Keyword.fetch!(opts, :sessions)
     lookups = Keyword.fetch!(opts, :lookups)
     nodes = Keyword.fetch!(opts, :nodes)
@@ -311,9 +359,19 @@ defmodule Beam.Ring do
       end
     end
 
+    alone =
+      for strategy <- strategies, into: %{} do
+        n = if strategy == :ets, do: max(div(alone_lookups, 100), 10), else: alone_lookups
+        Beam.CLI.progress("ring: #{strategy} alone, one reader per scheduler x #{n} lookups")
+        figures = alone(strategy, ring, n)
+        :erlang.garbage_collect()
+        {strategy, figures}
+      end
+
     %{
       sessions: sessions,
       lookups_per_session: lookups,
+      alone: alone,
       ring_nodes: nodes,
       ring_replicas: replicas,
       ring_points: HashRing.points(ring),
@@ -336,8 +394,13 @@ defmodule Beam.Ring do
       spawn_ns: r.spawn_ns
     }
 
+    # `sessions` stays what ran; the projection says how many it stands for.
     if projected?,
-      do: Map.put(figures, :projected_total_ns, round(r.ns_per_lookup * all_lookups)),
+      do:
+        Map.merge(figures, %{
+          projected_total_ns: round(r.ns_per_lookup * all_lookups),
+          projected_lookups: all_lookups
+        }),
       else: figures
   end
 

@@ -90,21 +90,30 @@ pub fn blog_total_s(way: Way) -> f64 {
     blog_figure(&RING_TOTAL_S, way).unwrap_or(f64::NAN)
 }
 
-/// The figures the BEAM side must report.
-pub const FIGURES: [&str; 13] = [
+/// The figures the BEAM side must report: each storm's (what ran: `sessions`), and each way's
+/// lone readers.
+pub const FIGURES: [&str; 21] = [
     "sessions",
     "storm.genserver.total_ns",
     "storm.genserver.ns_per_lookup",
     "storm.genserver.update_ns",
+    "storm.genserver.sessions",
     "storm.ets.total_ns",
     "storm.ets.ns_per_lookup",
     "storm.ets.update_ns",
+    "storm.ets.sessions",
     "storm.fastglobal.total_ns",
     "storm.fastglobal.ns_per_lookup",
     "storm.fastglobal.update_ns",
+    "storm.fastglobal.sessions",
     "storm.persistent_term.total_ns",
     "storm.persistent_term.ns_per_lookup",
     "storm.persistent_term.update_ns",
+    "storm.persistent_term.sessions",
+    "alone.genserver.ns_per_lookup",
+    "alone.ets.ns_per_lookup",
+    "alone.fastglobal.ns_per_lookup",
+    "alone.persistent_term.ns_per_lookup",
 ];
 
 /// Runs `beam/run ring` on the storm `params` describe; `None` when the BEAM side is off.
@@ -114,6 +123,11 @@ pub fn run(beam: &Beam, params: &Params, progress: &Progress) -> Result<Option<B
         ("lookups", params.get("guilds")),
         ("nodes", params.get("nodes")),
         ("replicas", params.get("replicas")),
+        // Each lone reader makes as many lookups as the Rust side's (the sweep's storm).
+        (
+            "alone_lookups",
+            params.get("sweep_sessions") * params.get("guilds"),
+        ),
     ];
     beam.run("ring", &flags, &FIGURES, progress)
 }
@@ -186,6 +200,23 @@ pub fn storm_cell(beam: Option<&BeamRun>, strategy: Strategy) -> Option<String> 
         }
     };
     Some(with_persistent_term(way, storm))
+}
+
+/// The BEAM's time per lookup in one shape (`"storm"` or `"alone"`) beside a Rust strategy; a
+/// storm that ran fewer sessions than the run's (ETS) says how many.
+pub fn shape_cell(beam: Option<&BeamRun>, strategy: Strategy, shape: &str) -> Option<String> {
+    let (beam, way) = (beam?, Way::beside(strategy)?);
+    let cell = |way: Way| {
+        let figure = |f: &str| beam.figure(&format!("{shape}.{}.{f}", way.name()));
+        let per = human_ns(figure("ns_per_lookup"));
+        let sessions = figure("sessions");
+        if sessions < beam.figure("sessions") {
+            format!("{per} ({} sessions)", group_digits(sessions as u64))
+        } else {
+            per
+        }
+    };
+    Some(with_persistent_term(way, cell))
 }
 
 /// What replacing the ring cost the BEAM, beside a Rust strategy.

@@ -12,13 +12,16 @@
 //! many wait for the process, so the ring process is also swept over the number of callers.
 //!
 //! Its BEAM side (`beam/run ring`) runs the same storm on the BEAM: a `GenServer.call`, a copy out
-//! of ETS, FastGlobal and `:persistent_term`.
+//! of ETS, FastGlobal and `:persistent_term`. So that each Rust rung stands beside its BEAM
+//! counterpart doing the same work, every rung of both sides also runs in two shapes: a storm of
+//! one task (process) per session released at once, and one reader per worker (scheduler) alone.
 //!
 //! | file | what |
 //! | --- | --- |
 //! | this file | the scenario: its parameters, what its results must hold, and `run`, which only orchestrates |
 //! | [`measure`] | the strategies, the storms and sweeps, what each strategy measured |
 //! | `report` | the figures, the tables and the plot |
+//! | `shapes` | the shapes table: every rung as a storm of session tasks and as lone readers, both sides |
 //! | `beam` | the BEAM side: `beam/run ring`, its cells, bars and checks |
 //! | [`bars`] | every threshold, and the function that holds a run to them |
 //! | [`lab`], [`warmup`] | the lab's grading and its warm-up |
@@ -28,6 +31,7 @@ mod beam;
 pub mod lab;
 pub mod measure;
 mod report;
+mod shapes;
 pub mod warmup;
 
 use ring_kit::Ring;
@@ -102,13 +106,18 @@ const REQUIRED: &[Required] = &[
         "strategies.{actor,copy_out,locked,read_locked,fastglobal,fastglobal_cached,arc_swap_cache}\
          .{update_ns,longest_lookup_during_updates_ns}",
     ),
+    Required::Positive(
+        "strategies.{actor,copy_out,locked,read_locked,fastglobal,fastglobal_cached,arc_swap_cache,raw}\
+         .{storm_sessions,storm_total_ns,storm_ns_per_lookup,alone_ns_per_lookup}",
+    ),
     Required::Positive("strategies.actor.ns_per_lookup_by_callers.1"),
     Required::Positive("{lookups,threads,callers}"),
     Required::Positive("blog.{total_s,per_lookup_us}.{actor,ets,fastglobal}"),
     Required::BeamPositive("beam.sessions"),
     Required::BeamPositive(
-        "beam.storm.{genserver,ets,fastglobal,persistent_term}.{total_ns,ns_per_lookup,update_ns}",
+        "beam.storm.{genserver,ets,fastglobal,persistent_term}.{total_ns,ns_per_lookup,update_ns,sessions}",
     ),
+    Required::BeamPositive("beam.alone.{genserver,ets,fastglobal,persistent_term}.ns_per_lookup"),
 ];
 
 /// The instruction counts CI holds the strategies to (`cargo bench --bench ring_instructions`).
@@ -143,8 +152,8 @@ impl Scenario for RingStorm {
 
     fn rough_seconds(&self, scale: Scale) -> u32 {
         match scale {
-            Scale::Quick => 15,
-            Scale::Default => 150,
+            Scale::Quick => 25,
+            Scale::Default => 240,
             Scale::Full => 600,
         }
     }
@@ -274,6 +283,18 @@ mod tests {
         assert_eq!(missing(&floor, &results), ["strategies.raw.update_ns"]);
         assert_eq!(outcome.blog["total_s"]["ets"], json!(17.5));
         assert_eq!(outcome.blog["per_lookup_us"]["fastglobal"], json!(0.3));
+        for strategy in Strategy::ALL {
+            // Every rung's storm ran every session as a task of its own.
+            assert_eq!(
+                results["strategies"][strategy.key()]["storm_sessions"],
+                json!(300),
+                "{}",
+                strategy.key()
+            );
+        }
+        let shapes =
+            "| rung | BEAM counterpart | storm: Rust | storm: BEAM | alone: Rust | alone: BEAM |";
+        assert!(outcome.table.contains(shapes), "{}", outcome.table);
         assert_eq!(outcome.checks.len(), 8);
         assert!(outcome.svg.starts_with("<svg") && outcome.svg.matches("<svg").count() == 3);
     }

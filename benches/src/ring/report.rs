@@ -18,6 +18,7 @@ use crate::common::stats::nanos;
 use crate::common::units::{count, group_digits, human_ns, tick_ns};
 use crate::ring::beam::{self as ring_beam, Way};
 use crate::ring::measure::{Measured, Measurements, Setup, Strategy};
+use crate::ring::shapes;
 
 /// One strategy's figures, as the results file keys them.
 fn strategy_json(m: &Measured, lookups: usize) -> Value {
@@ -30,6 +31,11 @@ fn strategy_json(m: &Measured, lookups: usize) -> Value {
         "lookups_per_s_by_threads": m.by_threads.iter()
             .map(|(t, rate)| (t.to_string(), json!(rate)))
             .collect::<Map<_, _>>(),
+        "storm_sessions": m.shapes.storm_sessions,
+        "storm_total_ns": nanos(m.shapes.storm.elapsed),
+        "storm_ns_per_lookup": m.shapes.storm_ns_per_lookup(),
+        "alone_ns_per_lookup": m.shapes.alone_ns_per_lookup(),
+        "alone_lookups_per_reader": m.shapes.alone_lookups,
     });
     if let Some(u) = m.updates {
         figures["update_ns"] = json!(u.update_ns);
@@ -239,12 +245,13 @@ pub fn table(measured: &Measurements, setup: &Setup, beam: Option<&BeamRun>) -> 
         "{storm}\n*The storm ran on {threads} threads; the ring process on a {threads}-thread node, \
          called by {callers} session tasks at once. Blog: FastGlobal's put of the ring took up to a \
          second. Against the floor, prehashed, run in turns with it (median of 9 rounds): \
-         {against_the_floor}.{beam_note}*\n\n{updates}\n*The ring process against sessions calling at once: {sweep} sessions \
+         {against_the_floor}.{beam_note}*\n\n{shapes}\n\n{updates}\n*The ring process against sessions calling at once: {sweep} sessions \
          of the sweep, prehashed.*\n\n{callers_table}",
         storm = storm_table(measured, setup, beam),
         threads = setup.threads,
         callers = group_digits(setup.callers as u64),
         beam_note = ring_beam::note(beam),
+        shapes = shapes::table(measured, setup, beam),
         updates = updates_table(measured, setup, beam),
         sweep = group_digits(setup.sweep.sessions() as u64),
         callers_table = callers_table(measured),

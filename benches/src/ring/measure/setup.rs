@@ -120,6 +120,33 @@ pub struct Updates {
     pub kth_longest_idle_lookup_ns: f64,
 }
 
+/// A rung in the BEAM's two shapes, every caller a task on a node (`ring_kit`'s `storm/tasks.rs`).
+#[derive(Clone, Copy, Debug)]
+pub struct Shapes {
+    /// The storm, prehashed: one task per session, all released at once.
+    pub storm: StormRun,
+    /// Session tasks in that storm.
+    pub storm_sessions: usize,
+    /// Lookups in that storm, every session's.
+    pub storm_lookups: usize,
+    /// One task per worker thread, each looking up `alone_lookups` keys in a row.
+    pub alone: StormRun,
+    /// Lookups each lone reader made.
+    pub alone_lookups: usize,
+}
+
+impl Shapes {
+    /// The storm's wall time ÷ every lookup it made.
+    pub fn storm_ns_per_lookup(&self) -> f64 {
+        nanos(self.storm.elapsed) / self.storm_lookups as f64
+    }
+
+    /// The lone readers' wall time ÷ the lookups each made.
+    pub fn alone_ns_per_lookup(&self) -> f64 {
+        nanos(self.alone.elapsed) / self.alone_lookups as f64
+    }
+}
+
 /// Everything measured for one strategy.
 #[derive(Clone, Debug)]
 pub struct Measured {
@@ -136,6 +163,8 @@ pub struct Measured {
     pub by_callers: Vec<(usize, f64)>,
     /// Publishing new rings while readers run; `None` for the floor, which cannot take one.
     pub updates: Option<Updates>,
+    /// The storm and the lone readers as tasks on a node: the BEAM's shapes.
+    pub shapes: Shapes,
 }
 
 /// Everything one run measured: each strategy, in table order, and the shared reads against

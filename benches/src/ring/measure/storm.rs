@@ -3,14 +3,17 @@
 //! floor.
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
+use cluster::Cluster;
 use ring_kit::naive::{Actor, CopyOut, Locked, Raw, ReadLocked};
 use ring_kit::storm::StormRun;
 use ring_kit::{Global, Published, PublishedCached, RingAccess, RingRead};
 use solution_ring::{FastGlobal, WithArcSwapCache};
+use tokio::runtime::Handle;
 
 use super::setup::{Measured, Measurements, Setup, Strategy};
+use super::shapes::{self, median_of};
 use super::updates::updates;
 use crate::common::scenario::Progress;
 use crate::common::stats::{median, nanos};
@@ -18,10 +21,17 @@ use crate::common::stats::{median, nanos};
 /// Measures every strategy, checks that all gave the ring's own owners, then runs the shared
 /// reads in turns with the floor: one progress step each.
 pub fn all(setup: &Setup, progress: &Progress) -> Result<Measurements, String> {
+    // The node the shared reads' session tasks run on, as the ring process's callers run on its.
+    let cluster = Cluster::builder()
+        .nodes(1)
+        .threads_per_node(setup.threads)
+        .build()
+        .map_err(|e| format!("could not start a cluster: {e}"))?;
+    let node = cluster.node(0).runtime().clone();
     let mut strategies = Vec::new();
     for strategy in Strategy::ALL {
         progress.step(strategy.key());
-        strategies.push(measure(strategy, setup)?);
+        strategies.push(measure(strategy, setup, &node)?);
         progress.done();
     }
     let floor = strategies
@@ -42,7 +52,7 @@ pub fn all(setup: &Setup, progress: &Progress) -> Result<Measurements, String> {
     Ok(Measurements { strategies, floor })
 }
 
-fn measure(strategy: Strategy, setup: &Setup) -> Result<Measured, String> {
+fn measure(strategy: Strategy, setup: &Setup, node: &Handle) -> Result<Measured, String> {
     let ring = || setup.ring.clone();
     let global = |strategy: Strategy| {
         let global = FastGlobal::named(&format!("ring-scenario/{}", strategy.key()));
@@ -51,28 +61,31 @@ fn measure(strategy: Strategy, setup: &Setup) -> Result<Measured, String> {
     };
     match strategy {
         Strategy::Actor => measure_actor(setup),
-        Strategy::CopyOut => measure_with(strategy, setup, &CopyOut::new(ring())),
-        Strategy::Locked => measure_with(strategy, setup, &Locked::new(ring())),
-        Strategy::ReadLocked => measure_with(strategy, setup, &ReadLocked::new(ring())),
-        Strategy::FastGlobal => measure_with(strategy, setup, &Published(global(strategy))),
+        Strategy::CopyOut => measure_with(strategy, setup, node, CopyOut::new(ring())),
+        Strategy::Locked => measure_with(strategy, setup, node, Locked::new(ring())),
+        Strategy::ReadLocked => measure_with(strategy, setup, node, ReadLocked::new(ring())),
+        Strategy::FastGlobal => measure_with(strategy, setup, node, Published(global(strategy))),
         Strategy::FastGlobalCached => {
-            measure_with(strategy, setup, &PublishedCached(global(strategy)))
+            measure_with(strategy, setup, node, PublishedCached(global(strategy)))
         }
         Strategy::ArcSwapCache => {
             let global = WithArcSwapCache::named("ring-scenario/arc_swap_cache");
             global.put(ring());
-            measure_with(strategy, setup, &PublishedCached(global))
+            measure_with(strategy, setup, node, PublishedCached(global))
         }
-        Strategy::Raw => measure_read(strategy, setup, &Raw(ring())),
+        Strategy::Raw => measure_read(strategy, setup, node, &Arc::new(Raw(ring()))),
     }
 }
 
-/// Sweep, then the storm hashed and prehashed, for a strategy that cannot be updated.
-fn measure_read<A: RingRead>(
+/// Sweep, then the storm hashed and prehashed on threads, then the BEAM's shapes on `node`, for
+/// a strategy that cannot be updated.
+fn measure_read<A: RingRead + 'static>(
     strategy: Strategy,
     setup: &Setup,
-    access: &A,
+    node: &Handle,
+    shared: &Arc<A>,
 ) -> Result<Measured, String> {
+    let access: &A = shared;
     let by_threads = setup
         .sweep_threads
         .iter()
@@ -88,17 +101,20 @@ fn measure_read<A: RingRead>(
         by_threads,
         by_callers: Vec::new(),
         updates: None,
+        shapes: shapes::shared_read(setup, shared, node)?,
     })
 }
 
 /// [`measure_read`], then updates while readers run.
-fn measure_with<A: RingAccess>(
+fn measure_with<A: RingAccess + 'static>(
     strategy: Strategy,
     setup: &Setup,
-    access: &A,
+    node: &Handle,
+    access: A,
 ) -> Result<Measured, String> {
-    let mut measured = measure_read(strategy, setup, access)?;
-    measured.updates = Some(updates(access, &setup.ring, setup.updates, setup.threads));
+    let access = Arc::new(access);
+    let mut measured = measure_read(strategy, setup, node, &access)?;
+    measured.updates = Some(updates(&*access, &setup.ring, setup.updates, setup.threads));
     Ok(measured)
 }
 
@@ -124,6 +140,7 @@ fn measure_actor(setup: &Setup) -> Result<Measured, String> {
         .collect::<Result<_, String>>()?;
     let hashed = median_of(|| setup.storm.run_actor(&actor, setup.callers, false))?;
     let prehashed = median_of(|| setup.storm.run_actor(&actor, setup.callers, true))?;
+    let shapes = shapes::ring_process(setup, &actor, prehashed)?;
     let updates = updates(&*actor, &setup.ring, setup.updates, setup.threads);
     Ok(Measured {
         strategy: Strategy::Actor,
@@ -132,6 +149,7 @@ fn measure_actor(setup: &Setup) -> Result<Measured, String> {
         by_threads,
         by_callers,
         updates: Some(updates),
+        shapes,
     })
 }
 
@@ -180,21 +198,6 @@ fn against_the_floor(setup: &Setup) -> Vec<(Strategy, f64)> {
         .zip(ratios)
         .map(|(strategy, ratios)| (strategy, median(ratios)))
         .collect()
-}
-
-/// Runs a storm an odd number of times, up to 7, until half a second has been spent, and keeps
-/// the median run. A storm through a shared read takes a few tens of milliseconds, so a single run
-/// is at the mercy of one pause by the OS; the slow strategies take seconds and run once.
-fn median_of(mut storm: impl FnMut() -> StormRun) -> Result<StormRun, String> {
-    let (began, mut runs) = (Instant::now(), Vec::new());
-    while runs.len() < 7 && (runs.len() % 2 == 0 || began.elapsed() < Duration::from_millis(500)) {
-        runs.push(storm());
-    }
-    if runs.iter().any(|run| run.digest != runs[0].digest) {
-        return Err("a storm gave other owners when it was run again".into());
-    }
-    runs.sort_by_key(|run| run.elapsed);
-    Ok(runs[runs.len() / 2])
 }
 
 fn per_second(lookups: usize, elapsed: Duration) -> f64 {

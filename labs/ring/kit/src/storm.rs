@@ -5,6 +5,8 @@
 //! (snowflake-sized, from a seed, so every strategy answers the same questions), split over some
 //! threads, each thread reading through its own [`Lookup`] reader. The same driver serves the
 //! `ring` scenario, the criterion benches and the lab's bar, so they all measure the same thing.
+//! `storm/tasks.rs` runs the same sessions as the BEAM does, a task per session on a node, and
+//! the lone readers, a task per worker thread.
 
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 use std::sync::{Arc, Barrier};
@@ -14,6 +16,8 @@ use crate::naive::{Actor, Query};
 use crate::ring::{Placement, hash_id};
 use crate::{Lookup, RingRead};
 use cluster::seeded::splitmix;
+
+mod tasks;
 
 /// The sessions of a storm and their guilds.
 #[derive(Clone)]
