@@ -4,7 +4,7 @@
 //! window without.
 
 use std::hint::black_box;
-use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use ring_kit::{Lookup, Ring, RingAccess, hash_id};
@@ -23,6 +23,8 @@ const STOP: u8 = 2;
 /// scheduler), then while `count` rings are built and published (a node joins, then leaves).
 /// The `count / 2` longest lookups of each phase are kept, over all readers: a reader that waited
 /// on updates would wait on most of them, while the OS preempts a reader only now and then.
+/// After each publish the writer waits until every reader has looked up again, so no reader
+/// can sleep through the updates on a busy machine and come back with nothing to show.
 pub(super) fn updates<A: RingAccess>(
     access: &A,
     ring: &Ring,
@@ -32,13 +34,14 @@ pub(super) fn updates<A: RingAccess>(
     let readers = cores.saturating_sub(1).max(1); // leave the writer a core
     let keep = count.div_ceil(2);
     let phase = AtomicU8::new(IDLE);
+    let lookups: Vec<AtomicU64> = (0..readers).map(|_| AtomicU64::new(0)).collect();
     let (mut update, mut publish) = (Vec::new(), Vec::new());
     let pause = Duration::from_millis(2); // between updates: readers run on the new ring
     let (idle, during) = std::thread::scope(|scope| {
         let workers: Vec<_> = (0..readers as u64)
             .map(|r| {
-                let phase = &phase;
-                scope.spawn(move || read_until_stopped(access, phase, keep, r << 40))
+                let (phase, lookups) = (&phase, &lookups[r as usize]);
+                scope.spawn(move || read_until_stopped(access, phase, lookups, keep, r << 40))
             })
             .collect();
         std::thread::sleep(pause * count as u32 + Duration::from_millis(5));
@@ -62,6 +65,7 @@ pub(super) fn updates<A: RingAccess>(
             }
             publish.push(nanos(published));
             std::thread::sleep(pause);
+            every_reader_read_since(&lookups, pause);
         }
         phase.store(STOP, Ordering::Relaxed);
         workers
@@ -87,11 +91,23 @@ pub(super) fn updates<A: RingAccess>(
     }
 }
 
+/// Waits (a second at most) until each reader's count of lookups has moved on from now.
+fn every_reader_read_since(lookups: &[AtomicU64], pause: Duration) {
+    let seen: Vec<u64> = lookups.iter().map(|l| l.load(Ordering::Relaxed)).collect();
+    let give_up = Instant::now() + Duration::from_secs(1);
+    while Instant::now() < give_up
+        && lookups.iter().zip(&seen).any(|(l, &s)| l.load(Ordering::Relaxed) == s)
+    {
+        std::thread::sleep(pause / 10);
+    }
+}
+
 /// One reader: looks up keys from `key` on, one at a time, and keeps the `keep` longest lookups
-/// of each phase until told to stop.
+/// of each phase until told to stop, counting its lookups as it goes.
 fn read_until_stopped<A: RingAccess>(
     access: &A,
     phase: &AtomicU8,
+    lookups: &AtomicU64,
     keep: usize,
     mut key: u64,
 ) -> [Longest; 2] {
@@ -107,6 +123,7 @@ fn read_until_stopped<A: RingAccess>(
         let began = Instant::now();
         black_box(reader.owner_of_hash(hash));
         longest[now as usize].offer(began.elapsed());
+        lookups.fetch_add(1, Ordering::Relaxed);
     }
 }
 
