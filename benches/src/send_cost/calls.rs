@@ -91,7 +91,8 @@ pub fn table(
     wakeups: &Wakeups,
     beam: Option<&BeamRun>,
 ) -> String {
-    let switches = |s: Option<f64>| s.map_or("—".into(), |s| format!("{s:.3}"));
+    // Per thousand: a receiver that keeps up sleeps far less than once per message.
+    let switches = |s: Option<f64>| s.map_or("—".into(), |s| format!("{:.2}", s * 1e3));
     let mut rows = Vec::new();
     let mut beam_cells = Vec::new();
     for &(via, per_send) in wakeups {
@@ -116,7 +117,7 @@ pub fn table(
     let mut header: Vec<String> = vec![
         "what".into(),
         "this machine (median)".into(),
-        "context switches per operation".into(),
+        "context switches per 1,000 operations".into(),
     ];
     beam_column::add_column(beam, &mut header, &mut rows, 2, beam_cells);
     let header: Vec<&str> = header.iter().map(String::as_str).collect();
