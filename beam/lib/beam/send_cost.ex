@@ -9,6 +9,10 @@ defmodule Beam.SendCost do
     on this node / on a peer node, the naive guild's publish; the sender's time for the whole
     loop, median of `rounds`.
 
+  * `per_call_ns.local`: `messages` `GenServer.call`s, one after the other, from this process
+    to a GenServer on this node that answers `n + 1`; the caller's elapsed time divided by the
+    count (the Rust side's `per_call_ns.cluster_local`: a process calling a process on its node).
+
   The message is `{:event, seq, <<payload_bytes>>}`, 16 bytes of payload by default: about
   the size of the Rust side's presence update (the fanout's events carry 256). Receivers only count
   what they get (a shared `:counters`), and each measurement waits for every message to
@@ -41,6 +45,8 @@ defmodule Beam.SendCost do
       per_local = per_send(local, messages, payload)
       Beam.CLI.progress("send-cost: #{messages} sends to one remote process")
       per_remote = per_send(remote, messages, payload)
+      Beam.CLI.progress("send-cost: #{messages} GenServer.calls to one local process")
+      per_call_local = per_call(messages)
       Beam.CLI.progress("send-cost: one send to each of #{receivers} local processes x #{rounds}")
       obo_local = one_by_one(local, receivers, rounds, payload)
 
@@ -52,6 +58,7 @@ defmodule Beam.SendCost do
 
       %{
         per_send_ns: %{local: per_local, remote: per_remote},
+        per_call_ns: %{local: per_call_local},
         one_by_one_30k_ns: %{local: Stats.median(obo_local), remote: Stats.median(obo_remote)},
         one_by_one_30k_rounds_ns: %{local: obo_local, remote: obo_remote},
         messages: messages,
@@ -77,6 +84,24 @@ defmodule Beam.SendCost do
     wait_count(host, warm + n)
     Remote.call(host, __MODULE__, :stop_sinks, [])
     ns / n
+  end
+
+  @doc "ns per `GenServer.call`, `n` calls one after the other to a GenServer on this node."
+  def per_call(n) do
+    {:ok, server} = GenServer.start(Beam.SendCost.Echo, nil)
+    call_n(server, min(n, 10_000))
+    t0 = :erlang.monotonic_time(:nanosecond)
+    call_n(server, n)
+    ns = :erlang.monotonic_time(:nanosecond) - t0
+    GenServer.stop(server)
+    ns / n
+  end
+
+  defp call_n(_server, 0), do: :ok
+
+  defp call_n(server, n) do
+    ^n = GenServer.call(server, n - 1)
+    call_n(server, n - 1)
   end
 
   @doc "The sender's ns for one send to each of `receivers` processes, per round."
@@ -164,4 +189,15 @@ defmodule Beam.SendCost do
 
     :ok
   end
+end
+
+defmodule Beam.SendCost.Echo do
+  @moduledoc "The callee of `Beam.SendCost.per_call/1`: answers `n + 1`, as the Rust side's."
+  use GenServer
+
+  @impl true
+  def init(state), do: {:ok, state}
+
+  @impl true
+  def handle_call(n, _from, state), do: {:reply, n + 1, state}
 end

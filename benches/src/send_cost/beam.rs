@@ -40,7 +40,9 @@ pub fn run(
         .into_iter()
         .flat_map(|what| places().map(move |(place, _)| format!("{what}.{}", place.beam())))
         .collect();
-    let required: Vec<&str> = required.iter().map(String::as_str).collect();
+    let mut required: Vec<&str> = required.iter().map(String::as_str).collect();
+    // `GenServer.call` from a process to a GenServer on its node: beside `per_call_ns`.
+    required.push("per_call_ns.local");
     beam.run(
         "send-cost",
         &[

@@ -16,12 +16,14 @@
 //! | [`beam`] | what the BEAM side runs and reports, beside which rig |
 //! | [`report`] | what the results, the table and the plot say |
 //! | [`bars`] | what the workbook promises (every threshold) and whether a run kept it |
+//! | [`calls`] | what the call and the wake-ups add to the results, and their table |
 //!
 //! [`PER_SEND_US`]: crate::common::blog::PER_SEND_US
 //! [`PUBLISH_S`]: crate::common::blog::PUBLISH_S
 
 pub mod bars;
 pub mod beam;
+pub mod calls;
 pub mod measure;
 pub mod report;
 
@@ -73,6 +75,16 @@ const REQUIRED: &[Required] = &[
     Required::Positive("one_by_one_30k_ns.{cluster_local,cluster_remote,cluster_remote_tcp}"),
     Required::Present("blog.{per_send_us,publish_30k_s}"),
     Required::BeamPositive("beam.{per_send_ns,one_by_one_30k_ns}.{local,remote}"),
+    // The call, the wake-ups and the ratios of "What a send and a call cost, and why".
+    Required::Positive("per_call_ns.cluster_local"),
+    Required::Present("context_switches_per_send.{crossbeam,cluster_local}"),
+    Required::Present("context_switches_per_call.cluster_local"),
+    Required::Positive("ratios.local_send_over_crossbeam"),
+    Required::BeamPositive("beam.per_call_ns.local"),
+    Required::BeamPositive(
+        "ratios.{local_send_over_beam_local,remote_tcp_send_over_beam_remote,\
+         call_over_genserver_call}",
+    ),
 ];
 
 impl Scenario for SendCost {
@@ -128,25 +140,52 @@ impl Scenario for SendCost {
         let rigs = measure::rigs_over(&transports)
             .map_err(|e| format!("could not start a runtime: {e}"))?;
         let places = measure::publish_places(&transports);
-        progress.steps((rigs.len() + places.len()) as u64 + beam.steps());
+        progress.steps((rigs.len() + places.len()) as u64 + 2 + beam.steps());
         let measured = Measured {
             per_send: measure::time_sends(rigs, sends, rounds, progress)?,
             publishes: measure::time_publishes(members, rounds, &places, progress)?,
         };
+        let (call, wakeups) = time_call_and_wakeups(&transports, sends, rounds, progress)?;
 
         let beam_run = beam::run(beam, sends, members, rounds, progress)?;
         let mut figures = report::figures(&measured);
         if let Some(beam_run) = &beam_run {
             beam::add_figures(&mut figures, beam_run);
         }
+        calls::add_figures(&mut figures, &measured, &call, &wakeups, beam_run.as_ref());
+        let table = format!(
+            "{}\n{}",
+            report::table(&measured, rounds, members, beam_run.as_ref()),
+            calls::table(&measured, &call, &wakeups, beam_run.as_ref())
+        );
         Ok(Outcome {
-            table: report::table(&measured, rounds, members, beam_run.as_ref()),
+            table,
             svg: report::plot(&measured, members, beam_run.as_ref())?,
             blog: blog::sends(),
             checks: bars::checks(&measured),
             figures,
         })
     }
+}
+
+/// The call (process to process, one node) and the context switches per send and per call, two
+/// progress steps.
+fn time_call_and_wakeups(
+    transports: &[cluster::Transport],
+    sends: u64,
+    rounds: usize,
+    progress: &Progress,
+) -> Result<(measure::calls::CallCost, calls::Wakeups), String> {
+    progress.step("per_call_ns.cluster_local");
+    let call = measure::calls::time_calls(sends, rounds)?;
+    progress.done();
+    progress.step("context switches per send");
+    let rigs = measure::calls::wakeup_rigs(transports)
+        .map_err(|e| format!("could not start a runtime: {e}"))?;
+    // Switches are counts, steadier than times: three batches are enough.
+    let wakeups = measure::calls::wakeups(rigs, sends, rounds.min(3))?;
+    progress.done();
+    Ok((call, wakeups))
 }
 
 #[cfg(test)]

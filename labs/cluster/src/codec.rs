@@ -19,8 +19,29 @@ impl<T: Serialize + DeserializeOwned + Send + 'static> Message for T {}
 pub type CodecError = postcard::Error;
 
 /// Encodes a message for a link.
+///
+/// Into a buffer this thread keeps, then copied out at its exact size: one allocation per
+/// message. Encoding straight into a new `Vec` grows it as it goes, and a 12-byte message paid
+/// three reallocations (`realloc` and `memmove` were among the remote sender's largest costs in
+/// `perf record`).
 pub fn encode<M: Serialize>(message: &M) -> Result<Vec<u8>, CodecError> {
-    postcard::to_stdvec(message)
+    SCRATCH.with(|scratch| {
+        let mut buffer = scratch.take();
+        buffer.clear();
+        let buffer = postcard::to_extend(message, buffer)?;
+        let encoded = buffer.as_slice().to_vec();
+        if buffer.capacity() <= SCRATCH_KEPT_BYTES {
+            scratch.set(buffer); // a huge message's buffer is not kept
+        }
+        Ok(encoded)
+    })
+}
+
+/// The largest encoding buffer a thread keeps between messages.
+const SCRATCH_KEPT_BYTES: usize = 64 * 1024;
+
+thread_local! {
+    static SCRATCH: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) };
 }
 
 /// Decodes a message that came off a link.

@@ -46,6 +46,7 @@ pub mod pid;
 pub mod process;
 pub mod race;
 pub mod seeded;
+mod slot;
 pub mod stats;
 pub mod tcp;
 pub mod watchdog;

@@ -9,10 +9,11 @@ use std::sync::Arc;
 
 use tokio::runtime::Handle;
 
-use crate::call::{Replies, ReplyPayload};
+use crate::error::CallerGone;
 use crate::link::{self, Frame, Link, Transport};
 use crate::pid::NodeId;
 use crate::process::ProcessTable;
+use crate::slot::Replies;
 use crate::stats::{ClusterStats, Counters};
 use crate::tcp;
 
@@ -21,7 +22,8 @@ pub(crate) struct NodeState {
     /// Where this node's processes and link readers run.
     pub(crate) runtime: Handle,
     pub(crate) processes: ProcessTable,
-    pub(crate) replies: Replies,
+    /// The slots of this node's calls whose request crossed a link (shared with those slots).
+    pub(crate) replies: Arc<Replies>,
 }
 
 pub(crate) struct World {
@@ -56,7 +58,7 @@ impl World {
             .map(|runtime| NodeState {
                 runtime,
                 processes: ProcessTable::default(),
-                replies: Replies::default(),
+                replies: Arc::default(),
             })
             .collect();
         let world = Arc::new(World {
@@ -102,8 +104,19 @@ impl World {
 
     /// A reply frame arrived on node `here` for its call `reference`.
     pub(crate) fn complete_remote_reply(&self, here: NodeId, reference: u64, payload: Vec<u8>) {
+        // Counted either way: as a reply, or as wasted work if the caller gave up.
+        let _ = self.complete_reply(here, reference, &payload);
+    }
+
+    /// Hands an encoded reply to the slot `reference` of node `here`; `Err` if nobody waits.
+    pub(crate) fn complete_reply(
+        &self,
+        here: NodeId,
+        reference: u64,
+        payload: &[u8],
+    ) -> Result<(), CallerGone> {
         let replies = &self.node(here).replies;
-        replies.complete(reference, ReplyPayload::Encoded(payload), &self.counters);
+        replies.complete(reference, payload, &self.counters)
     }
 
     pub(crate) fn send_frame(&self, from: NodeId, to: NodeId, frame: Frame) -> bool {

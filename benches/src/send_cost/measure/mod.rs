@@ -11,15 +11,19 @@
 //! | [`channels`] | the bare channels: tokio's two, crossbeam's, std's |
 //! | [`processes`] | sends through the cluster: one send, and one event to many one by one |
 //! | [`event`] | what every rig sends: a presence update |
+//! | [`calls`] | a call from process to process, and the context switches sends and calls cause |
+//! | [`switches`] | the kernel's count of context switches, read around a batch |
 //! | here | every rig in table order, the timing loops, and their results ([`Measured`]) |
 //!
 //! A figure is the median of several timed batches (`rounds`), with their minimum and maximum:
 //! a shared two-core machine pauses a thread now and then, and one pause would own a mean.
 
+pub mod calls;
 pub mod channels;
 pub mod event;
 pub mod processes;
 pub mod rigs;
+pub mod switches;
 
 use cluster::Transport;
 
