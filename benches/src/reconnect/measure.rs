@@ -144,7 +144,8 @@ pub fn run(
     }
     let one_node_config = jobs.last().map(|job| job.config.clone());
     // The registry cost swept on the blog's figures, every combination at each cost.
-    let swept = (blog.origin == Origin::Blog).then(|| reconnecting(storm.sweep_sessions, population.restarting));
+    let swept = (blog.origin == Origin::Blog)
+        .then(|| reconnecting(storm.sweep_sessions, population.restarting));
     if let Some(swept) = &swept {
         jobs.extend(sweep_jobs(storm, swept, &blog.costs));
     }
@@ -158,25 +159,14 @@ pub fn run(
                 .to_vec()
         })
         .collect();
-    let one_node = alone.zip(one_node_config).map(|(population, config)| OneNode {
-        population,
-        config,
-        runs: ONE_NODE.iter().copied().zip(runs.by_ref()).collect(),
-    });
-    let sweep = swept.map(|population| {
-        let mut served = Strategy::ALL.map(|s| (s, Vec::new())).to_vec();
-        for _ in REGISTRY_COSTS_NS {
-            for (_, fractions) in &mut served {
-                let run = runs.next().expect("a run per job");
-                fractions.push(run.figures.served_fraction);
-            }
-        }
-        Sweep {
+    let one_node = alone
+        .zip(one_node_config)
+        .map(|(population, config)| OneNode {
             population,
-            costs_ns: REGISTRY_COSTS_NS.to_vec(),
-            served,
-        }
-    });
+            config,
+            runs: ONE_NODE.iter().copied().zip(runs.by_ref()).collect(),
+        });
+    let sweep = swept.map(|population| gather_sweep(population, &mut runs));
     Ok(Runs {
         population,
         config: jobs[0].config.clone(),
@@ -185,6 +175,23 @@ pub fn run(
         sweep,
         wall_s: started.elapsed().as_secs_f64(),
     })
+}
+
+/// The sweep's served fractions from its runs, which come cost by cost, every combination in
+/// [`Strategy::ALL`]'s order at each.
+fn gather_sweep(population: Arc<Population>, runs: &mut impl Iterator<Item = Run>) -> Sweep {
+    let mut served = Strategy::ALL.map(|s| (s, Vec::new())).to_vec();
+    for _ in REGISTRY_COSTS_NS {
+        for (_, fractions) in &mut served {
+            let run = runs.next().expect("a run per job");
+            fractions.push(run.figures.served_fraction);
+        }
+    }
+    Sweep {
+        population,
+        costs_ns: REGISTRY_COSTS_NS.to_vec(),
+        served,
+    }
 }
 
 /// Every combination at each registry cost of the sweep, cost by cost, on `population`: the

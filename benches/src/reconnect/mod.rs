@@ -41,9 +41,9 @@ use std::time::{Duration, Instant};
 use crate::common::beam::Beam;
 use crate::common::blog;
 use crate::common::params::{ParamSpec, Params};
+use crate::common::plot::stack;
 use crate::common::scenario::{Outcome, Progress, Required, Scenario};
 use crate::reconnect::costs::{Origin, Profiles};
-use crate::common::plot::stack;
 use crate::reconnect::measure::{MIN_SESSIONS, Runs, Storm};
 
 /// Simulated sessions of each run of the registry cost sweep, at quick, default and full scale:
@@ -232,7 +232,12 @@ mod tests {
 
     #[test]
     fn a_tiny_storm_holds_every_required_figure() {
-        let set = overrides(&[("sessions", "200"), ("restarting", "2"), ("seconds", "40")]);
+        let set = overrides(&[
+            ("sessions", "200"),
+            ("restarting", "2"),
+            ("seconds", "40"),
+            ("sweep_sessions", "200"),
+        ]);
         let params = Params::resolve(&PARAMS, Scale::Quick, &set).unwrap();
         let outcome = Reconnect
             .run(&params, &Progress::hidden(), &Beam::off())

@@ -180,7 +180,12 @@ mod tests {
     fn sweep(served: impl Fn(Strategy, f64) -> f64) -> Sweep {
         let costs: Vec<f64> = REGISTRY_COSTS_NS.to_vec();
         Sweep {
-            population: Arc::new(Population::new(200, 1, std::time::Duration::from_secs(1), 1)),
+            population: Arc::new(Population::new(
+                200,
+                1,
+                std::time::Duration::from_secs(1),
+                1,
+            )),
             served: Strategy::ALL
                 .iter()
                 .map(|&s| (s, costs.iter().map(|&c| served(s, c)).collect()))
@@ -203,7 +208,11 @@ mod tests {
         // A single fix that works up to 4 µs, and every fix needed nowhere.
         let s = sweep(|s, c| {
             let works = s == Strategy::MANIFOLD_ONLY && c <= 4_000.0;
-            if works || s == Strategy::ALL_BUT_MANIFOLD { 1.0 } else { 0.0 }
+            if works || s == Strategy::ALL_BUT_MANIFOLD {
+                1.0
+            } else {
+                0.0
+            }
         });
         assert_eq!(s.one_fix_works_ns(), [2_000.0, 4_000.0]);
         assert_eq!(s.cliff_ns(), None);
@@ -214,7 +223,11 @@ mod tests {
         let s = sweep(|s, c| {
             let recovers = s == Strategy::ALL_BUT_FASTGLOBAL && c == 20_000.0;
             let early = s == Strategy::ALL_BUT_SEMAPHORE && c < 10_000.0;
-            if recovers || early || s == Strategy::EVERY_FIX { 1.0 } else { 0.0 }
+            if recovers || early || s == Strategy::EVERY_FIX {
+                1.0
+            } else {
+                0.0
+            }
         });
         assert_eq!(s.cliff_ns(), Some(10_000.0));
         assert_eq!(

@@ -21,7 +21,7 @@ const TEXT: u32 = 16;
 const TITLE: u32 = 18;
 const FONT: &str = "sans-serif";
 
-/// A colour per combination, in [`Strategy::ALL`]'s order: no fix first, every fix last.
+/// A colour per combination, in `Strategy::ALL`'s order: no fix first, every fix last.
 const COLOURS: [RGBColor; 8] = [
     RGBColor(90, 90, 90),
     RGBColor(67, 147, 195),
@@ -33,9 +33,9 @@ const COLOURS: [RGBColor; 8] = [
     RGBColor(20, 20, 20),
 ];
 
-/// The sweep, one line per combination in [`Strategy::ALL`]'s order, the legend under the chart.
+/// The sweep, one line per combination in `Strategy::ALL`'s order, the legend under the chart.
 pub fn plot(sweep: &Sweep) -> Result<String, String> {
-    let rows = sweep.served.len().div_ceil(LEGEND_COLUMNS) as u32;
+    let rows = LEGEND_AT.iter().map(|&(_, r)| r + 1).max().unwrap_or(0) as u32;
     let height = CHART_HEIGHT + rows * LEGEND_ROW + 16;
     let mut svg = String::new();
     {
@@ -90,9 +90,10 @@ fn draw_chart(sweep: &Sweep, area: &Area<'_>) -> Result<(), String> {
             ))
             .map_err(to_text)?;
         let label = format!("cliff: every fix needed at {x:.0} µs");
+        // Under the top lines, right of the cliff, where the lines have fallen away.
         let text = Text::new(label, (6, 4), (FONT, TEXT).into_font().color(&grey));
         chart
-            .draw_series(std::iter::once(EmptyElement::at((x, 105.0)) + text))
+            .draw_series(std::iter::once(EmptyElement::at((x, 80.0)) + text))
             .map_err(to_text)?;
     }
     for (i, (_, fractions)) in sweep.served.iter().enumerate() {
@@ -123,14 +124,25 @@ fn marker<C: Clone>(i: usize, at: C) -> Circle<C, u32> {
     Circle::new(at, radius, style)
 }
 
-/// The legend, two columns: a sample of each line with its marker, and its name and key.
+/// Where each combination of `Strategy::ALL` sits in the legend, `(column, row)`: no fix and
+/// the single fixes on the left, every fix but one and every fix on the right.
+const LEGEND_AT: [(i32, i32); 8] = [
+    (0, 0),
+    (0, 1),
+    (0, 2),
+    (1, 0),
+    (0, 3),
+    (1, 1),
+    (1, 2),
+    (1, 3),
+];
+
+/// The legend, two columns: a sample of each line with its marker, and its name.
 fn draw_legend(sweep: &Sweep, area: &Area<'_>) -> Result<(), String> {
     let column = (WIDTH / LEGEND_COLUMNS as u32) as i32;
     for (i, (strategy, _)) in sweep.served.iter().enumerate() {
-        let (x, y) = (
-            24 + (i % LEGEND_COLUMNS) as i32 * column,
-            14 + (i / LEGEND_COLUMNS) as i32 * LEGEND_ROW as i32,
-        );
+        let (c, r) = LEGEND_AT[i % 8];
+        let (x, y) = (24 + c * column, 14 + r * LEGEND_ROW as i32);
         area.draw(&PathElement::new(
             vec![(x, y), (x + 30, y)],
             COLOURS[i].stroke_width(2),
@@ -162,7 +174,12 @@ mod tests {
     fn the_plot_fits_the_column_and_its_text_reads() {
         let costs = REGISTRY_COSTS_NS.to_vec();
         let sweep = Sweep {
-            population: Arc::new(Population::new(200, 1, std::time::Duration::from_secs(1), 1)),
+            population: Arc::new(Population::new(
+                200,
+                1,
+                std::time::Duration::from_secs(1),
+                1,
+            )),
             served: Strategy::ALL
                 .iter()
                 .map(|&s| {
@@ -182,6 +199,6 @@ mod tests {
         assert!(!sizes.is_empty());
         assert!(sizes.iter().all(|&s| s >= 12.0), "{sizes:?}");
         assert!(svg.contains("every fix needed at 10 µs"), "no cliff marked");
-        assert!(svg.contains("every fix</text>"), "no legend");
+        assert!(svg.contains("\nevery fix\n</text>"), "no legend");
     }
 }
