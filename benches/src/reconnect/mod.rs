@@ -143,7 +143,9 @@ impl Scenario for Reconnect {
     fn memory_bytes(&self, params: &Params) -> u64 {
         // Per simulated session: its task, its calls, its five guilds' processes, ledgers and
         // queued joins, a few KiB each, generously; one run per worker thread at once.
-        params.get("sessions") * 48 * 1024 * measure::workers() as u64 + (512 << 20)
+        // The sweep's runs go through the same workers, at their own size.
+        let sessions = params.get("sessions").max(params.get("sweep_sessions"));
+        sessions * 48 * 1024 * measure::workers() as u64 + (512 << 20)
     }
     fn required(&self) -> &'static [Required] {
         REQUIRED
