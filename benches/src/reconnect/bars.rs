@@ -110,12 +110,18 @@ fn names(profiles: &[Profile]) -> String {
 /// Every run's served fraction is between 0 and 1.
 fn fractions(runs: &Runs) -> Check {
     let one_node = runs.one_node.iter().flat_map(|one| &one.runs);
+    let swept = runs
+        .sweep
+        .iter()
+        .flat_map(|s| &s.served)
+        .flat_map(|(_, f)| f);
     let all: Vec<f64> = runs
         .by_profile
         .iter()
         .flatten()
         .chain(one_node)
         .map(|(_, run)| run.figures.served_fraction)
+        .chain(swept.copied())
         .collect();
     Check::that(
         "every combination's served fraction is between 0 and 1",

@@ -13,6 +13,7 @@ use crate::common::scenario::Progress;
 use crate::reconnect::costs::{Costs, Origin, Profile};
 use crate::reconnect::model::{Config, Run, Scaled, Strategy, simulate};
 use crate::reconnect::population::Population;
+use crate::reconnect::sweep::{REGISTRY_COSTS_NS, Sweep};
 
 /// The fewest simulated sessions a run takes.
 pub const MIN_SESSIONS: u64 = 200;
@@ -39,6 +40,8 @@ pub struct Storm {
     pub limit: u64,
     /// Virtual time to simulate.
     pub duration: Duration,
+    /// Simulated sessions of each run of the registry cost sweep.
+    pub sweep_sessions: usize,
 }
 
 /// One session node restarting alone, on the blog's figures.
@@ -61,6 +64,8 @@ pub struct Runs {
     pub by_profile: Vec<Vec<(Strategy, Run)>>,
     /// One node alone, when the tier restarts several and the first profile is the blog's.
     pub one_node: Option<OneNode>,
+    /// The registry cost swept, when the first profile is the blog's.
+    pub sweep: Option<Sweep>,
     /// Wall seconds the whole storm took.
     pub wall_s: f64,
 }
@@ -137,6 +142,13 @@ pub fn run(
             name: format!("one node, {} {}", blog.name(), strategy.key()),
         }));
     }
+    let one_node_config = jobs.last().map(|job| job.config.clone());
+    // The registry cost swept on the blog's figures, every combination at each cost.
+    let swept = (blog.origin == Origin::Blog)
+        .then(|| reconnecting(storm.sweep_sessions, population.restarting));
+    if let Some(swept) = &swept {
+        jobs.extend(sweep_jobs(storm, swept, &blog.costs));
+    }
     progress.more_steps(jobs.len() as u64);
     let mut runs = run_all(&jobs, progress)?.into_iter();
     let by_profile = profiles
@@ -147,18 +159,55 @@ pub fn run(
                 .to_vec()
         })
         .collect();
-    let one_node = alone.map(|population| OneNode {
-        population,
-        config: jobs[jobs.len() - 1].config.clone(),
-        runs: ONE_NODE.iter().copied().zip(runs).collect(),
-    });
+    let one_node = alone
+        .zip(one_node_config)
+        .map(|(population, config)| OneNode {
+            population,
+            config,
+            runs: ONE_NODE.iter().copied().zip(runs.by_ref()).collect(),
+        });
+    let sweep = swept.map(|population| gather_sweep(population, &mut runs));
     Ok(Runs {
         population,
         config: jobs[0].config.clone(),
         by_profile,
         one_node,
+        sweep,
         wall_s: started.elapsed().as_secs_f64(),
     })
+}
+
+/// The sweep's served fractions from its runs, which come cost by cost, every combination in
+/// [`Strategy::ALL`]'s order at each.
+fn gather_sweep(population: Arc<Population>, runs: &mut impl Iterator<Item = Run>) -> Sweep {
+    let mut served = Strategy::ALL.map(|s| (s, Vec::new())).to_vec();
+    for _ in REGISTRY_COSTS_NS {
+        for (_, fractions) in &mut served {
+            let run = runs.next().expect("a run per job");
+            fractions.push(run.figures.served_fraction);
+        }
+    }
+    Sweep {
+        population,
+        costs_ns: REGISTRY_COSTS_NS.to_vec(),
+        served,
+    }
+}
+
+/// Every combination at each registry cost of the sweep, cost by cost, on `population`: the
+/// blog's costs but for a registry call and a join.
+fn sweep_jobs(storm: &Storm, population: &Arc<Population>, blog: &Costs) -> Vec<Job> {
+    REGISTRY_COSTS_NS
+        .iter()
+        .flat_map(|&call_ns| {
+            let costs = Costs { call_ns, ..*blog };
+            Strategy::ALL.map(|strategy| Job {
+                population: Arc::clone(population),
+                config: config(storm, population, &costs, strategy),
+                name: format!("sweep, registry {} µs {}", call_ns / 1e3, strategy.key()),
+            })
+        })
+        .collect()
 }
 
 /// Runs every job, `workers()` at a time, each on its own thread; results in job order.

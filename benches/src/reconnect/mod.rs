@@ -23,6 +23,8 @@
 //! | [`measure`] | every combination on every profile, several runs at once |
 //! | [`report`] | the figures, the tables and the plot |
 //! | [`bars`] | the thresholds, and the function that holds a run to them |
+//! | [`sweep`] | the registry cost swept on the blog's figures: the cliff |
+//! | [`sweep_plot`] | the sweep's plot: sessions served against the registry cost |
 
 pub mod bars;
 pub mod beam;
@@ -31,20 +33,28 @@ pub mod measure;
 pub mod model;
 pub mod population;
 pub mod report;
+pub mod sweep;
+pub mod sweep_plot;
 
 use std::time::{Duration, Instant};
 
 use crate::common::beam::Beam;
 use crate::common::blog;
 use crate::common::params::{ParamSpec, Params};
+use crate::common::plot::stack;
 use crate::common::scenario::{Outcome, Progress, Required, Scenario};
 use crate::reconnect::costs::{Origin, Profiles};
-use crate::reconnect::measure::{MIN_SESSIONS, Storm};
+use crate::reconnect::measure::{MIN_SESSIONS, Runs, Storm};
+
+/// Simulated sessions of each run of the registry cost sweep, at quick, default and full scale:
+/// nine costs times eight combinations, so each run is coarser than the storm's (at 200, one
+/// simulated session for 25,000, the naive fanout's granularity alone serves everyone).
+const SWEEP_SESSIONS: [u64; 3] = [1_000, 2_000, 10_000];
 
 /// The reconnect storm, every combination of fixes.
 pub struct Reconnect;
 
-const PARAMS: [ParamSpec; 5] = [
+const PARAMS: [ParamSpec; 6] = [
     ParamSpec::choice::<Profiles>(
         "profile",
         "cost profiles to run: all, blog, rust or beam",
@@ -78,6 +88,13 @@ const PARAMS: [ParamSpec; 5] = [
         3_600,
         [120, 120, 120],
     ),
+    ParamSpec::count(
+        "sweep_sessions",
+        "simulated sessions of each run of the registry cost sweep (blog profile)",
+        MIN_SESSIONS,
+        1_000_000,
+        SWEEP_SESSIONS,
+    ),
 ];
 
 /// What every results file of this scenario holds, for CI: its parameters; the blog's and this
@@ -85,7 +102,7 @@ const PARAMS: [ParamSpec; 5] = [
 /// exactly [`model::Strategy::ALL`]'s keys: a test holds them to it), their figures and the first
 /// tick of their timelines; the wall time.
 const REQUIRED: &[Required] = &[
-    Required::Present("parameters.{profile,sessions,restarting,limit,seconds}"),
+    Required::Present("parameters.{profile,sessions,restarting,limit,seconds,sweep_sessions}"),
     Required::Present("profiles.{blog,rust}.costs_from"),
     Required::Present(
         "profiles.{blog,rust}.costs.{ring_lookup_ns,fastglobal_lookup_ns,call_ns,send_ns,\
@@ -105,6 +122,11 @@ const REQUIRED: &[Required] = &[
          .timeline.0.{served_fraction,goodput_per_s,timeouts_per_s,rejections_per_s,ring_queue,\
          registry_queue,guild_backlog}",
     ),
+    Required::Positive("sweep.registry_cost_ns.0"),
+    Required::Present(
+        "sweep.served_fraction.{actor,fastglobal}/{unguarded,semaphore}/{naive,manifold}.0",
+    ),
+    Required::Present("sweep.{cliff_ns,every_fix_needed_ns,one_fix_works_ns}"),
     Required::Positive("wall_s"),
 ];
 
@@ -121,7 +143,9 @@ impl Scenario for Reconnect {
     fn memory_bytes(&self, params: &Params) -> u64 {
         // Per simulated session: its task, its calls, its five guilds' processes, ledgers and
         // queued joins, a few KiB each, generously; one run per worker thread at once.
-        params.get("sessions") * 48 * 1024 * measure::workers() as u64 + (512 << 20)
+        // The sweep's runs go through the same workers, at their own size.
+        let sessions = params.get("sessions").max(params.get("sweep_sessions"));
+        sessions * 48 * 1024 * measure::workers() as u64 + (512 << 20)
     }
     fn required(&self) -> &'static [Required] {
         REQUIRED
@@ -149,15 +173,26 @@ impl Scenario for Reconnect {
             restarting: params.count("restarting"),
             limit: params.get("limit"),
             duration: Duration::from_secs(params.get("seconds")),
+            sweep_sessions: params.count("sweep_sessions"),
         };
         let runs = measure::run(&storm, &profiles, started, progress)?;
         Ok(Outcome {
             checks: bars::checks(&profiles, &runs, asked, &left_out),
             table: report::table(&profiles, &runs),
-            svg: report::plot(profiles[0].name(), &runs.by_profile[0])?,
+            svg: plot(profiles[0].name(), &runs)?,
             figures: report::figures(&profiles, left_out, &runs),
             blog: blog::reconnect(),
         })
+    }
+}
+
+/// The timelines of the first profile's combinations, and below them the sweep when it ran: one
+/// SVG, as the results pipeline writes one per scenario.
+fn plot(profile: &str, runs: &Runs) -> Result<String, String> {
+    let timelines = report::plot(profile, &runs.by_profile[0])?;
+    match &runs.sweep {
+        Some(sweep) => Ok(stack(&[timelines, sweep_plot::plot(sweep)?])),
+        None => Ok(timelines),
     }
 }
 
@@ -199,7 +234,12 @@ mod tests {
 
     #[test]
     fn a_tiny_storm_holds_every_required_figure() {
-        let set = overrides(&[("sessions", "200"), ("restarting", "2"), ("seconds", "40")]);
+        let set = overrides(&[
+            ("sessions", "200"),
+            ("restarting", "2"),
+            ("seconds", "40"),
+            ("sweep_sessions", "200"),
+        ]);
         let params = Params::resolve(&PARAMS, Scale::Quick, &set).unwrap();
         let outcome = Reconnect
             .run(&params, &Progress::hidden(), &Beam::off())

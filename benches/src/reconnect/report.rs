@@ -270,6 +270,9 @@ pub fn figures(
             }),
         );
     }
+    if let Some(sweep) = &runs.sweep {
+        figures.insert("sweep".into(), sweep.json());
+    }
     figures.insert("wall_s".into(), json!(runs.wall_s));
     figures
 }
@@ -284,6 +287,10 @@ pub fn table(profiles: &[Profile], runs: &Runs) -> String {
     if let Some(one) = &runs.one_node {
         table += "\n";
         table += &one_node_table(&one.runs, &one.population);
+    }
+    if let Some(sweep) = &runs.sweep {
+        table += "\n";
+        table += &sweep.table();
     }
     table
 }
