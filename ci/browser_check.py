@@ -10,12 +10,19 @@ For every page, in every theme asked for, it fails on:
   - a local link to a page or file that is not in the build, or to a `#fragment` no element has;
   - an image that did not load, or any local request the server answered with an error;
   - an unresolved mdbook directive (`{{#include ...}}` left in the page);
-  - a script error (an uncaught exception, `console.error`, or an error in the browser's log).
+  - a script error (an uncaught exception, `console.error`, or an error in the browser's log);
+  - a heading inside a collapsed hint (`<details>`) that the sidebar lists;
+  - a table wider than the content column at a 1280 px window (its scrollWidth against its
+    wrapper's clientWidth);
+  - an SVG image whose smallest text renders under 11 px (the SVG file's smallest font size ×
+    rendered width ÷ the width it is drawn for, its viewBox), and the same for inline diagrams.
+Layout problems are reported once per page, whatever the theme.
 It saves a screenshot of each page, and of each diagram, to the screenshot folder.
 
 Before that, `browser_check.py --includes SRC_DIR` checks the book's sources: every
 `{{#include file:anchor}}` names a file that exists and an anchor that file has (mdbook includes a
-missing anchor as nothing, without a word).
+missing anchor as nothing, without a word). `book_fit.py` beside it holds the checks that need no
+browser (no table over 7 columns, no code line over 100 columns) and the text-size rule.
 
 Usage: browser_check.py BOOK_DIR SCREENSHOT_DIR CHROMIUM [THEME ...]
        browser_check.py --includes SRC_DIR
@@ -35,6 +42,8 @@ import threading
 import time
 import urllib.parse
 from base64 import b64decode
+
+import book_fit
 
 WIDTH, HEIGHT = 1280, 900
 PAGE_TIMEOUT_S = 30
@@ -60,7 +69,34 @@ INSPECT_JS = r"""
     .map(a => decodeURIComponent(a.getAttribute('href').split('#')[1] || ''));
   const hintsInSidebar = [...document.querySelectorAll('details [id]')]
     .filter(h => /^H[1-6]$/.test(h.tagName) && sidebar.includes(h.id)).map(h => h.textContent.trim());
-  return JSON.stringify({ links, images, ids, diagrams, hintsInSidebar,
+  // Layout at this window: each table against the column it sits in, each SVG image's rendered
+  // width, and the smallest text of each inline diagram as rendered.
+  const column = document.querySelector('main') || document.body;
+  const tables = [...column.querySelectorAll('table')].map((t, i) => {
+    const box = t.closest('.table-wrapper') || t.parentElement;
+    const previous = box.previousElementSibling;
+    const before = previous ? (previous.innerText || previous.textContent || '') : '';
+    return { index: i + 1, width: Math.max(t.scrollWidth, t.getBoundingClientRect().width),
+             available: Math.min(box.clientWidth, column.clientWidth),
+             columns: t.rows.length ? t.rows[0].cells.length : 0,
+             header: [...t.querySelectorAll('th')].slice(0, 3).map(c => c.textContent.trim()),
+             caption: before.trim().replace(/\s+/g, ' ').slice(0, 60) };
+  });
+  const svgImages = [...document.images].filter(img => /\.svg$/i.test(new URL(img.src).pathname))
+    .map(img => ({ src: img.getAttribute('src'), resolved: img.src,
+                   width: img.getBoundingClientRect().width }));
+  const diagramText = [...document.querySelectorAll('figure.diagram svg')].map((svg, i) => {
+    const drawn = svg.viewBox && svg.viewBox.baseVal && svg.viewBox.baseVal.width
+      ? svg.viewBox.baseVal.width : svg.getBoundingClientRect().width;
+    const sizes = [...svg.querySelectorAll('text')].map(t => parseFloat(getComputedStyle(t).fontSize))
+      .filter(x => x > 0);
+    const title = svg.querySelector('title');
+    return { index: i + 1, label: title ? title.textContent.trim().slice(0, 60) : '',
+             smallest: sizes.length ? Math.min(...sizes) : null,
+             px: sizes.length ? Math.min(...sizes) * svg.getBoundingClientRect().width / drawn : null,
+             width: svg.getBoundingClientRect().width, drawn };
+  });
+  return JSON.stringify({ links, images, ids, diagrams, hintsInSidebar, tables, svgImages, diagramText,
                           theme: document.documentElement.className });
 })()
 """
@@ -331,6 +367,33 @@ def check_page(browser, root, base, relative, theme, shots, id_cache):
         browser.send("Target.closeTarget", {"targetId": target})
 
 
+def layout_problems(root, page, facts):
+    """What does not fit the page at this window: a table wider than its column, an SVG image or
+    an inline diagram whose smallest text renders under book_fit.MIN_TEXT_PX."""
+    problems = []
+    for table in facts["tables"]:
+        if table["width"] > table["available"] + 1:
+            problems.append(
+                f"table {table['index']} ({table['columns']} columns: {' | '.join(table['header'])} …; "
+                f"after {table['caption']!r}) is {table['width']:.0f} px wide in a "
+                f"{table['available']:.0f} px column at a {WIDTH} px window"
+            )
+    for image in facts["svgImages"]:
+        path = os.path.join(root, urllib.parse.unquote(urllib.parse.urlsplit(image["resolved"]).path).lstrip("/"))
+        if os.path.isfile(path):
+            problem = book_fit.image_text_problem(page, image["src"], path, image["width"])
+            if problem:
+                problems.append(problem)
+    for diagram in facts["diagramText"]:
+        if diagram["px"] is not None and diagram["px"] < book_fit.MIN_TEXT_PX:
+            problems.append(
+                f"diagram {diagram['index']} ({diagram['label'] or 'inline svg'}): its smallest text "
+                f"renders at {diagram['px']:.1f} px (at least {book_fit.MIN_TEXT_PX:g}): font size "
+                f"{diagram['smallest']:.1f} × {diagram['width']:.0f} px shown ÷ {diagram['drawn']:.0f} drawn"
+            )
+    return problems
+
+
 def check_includes(src):
     """Every include in the sources names an existing file and, if any, an existing anchor."""
     problems = 0
@@ -387,6 +450,7 @@ def main():
     server = serve(root)
     base = f"http://127.0.0.1:{server.server_address[1]}/"
     id_cache = {}
+    layout_seen = set()
     try:
         browser.send("Browser.getVersion")
         for page in pages:
@@ -402,6 +466,13 @@ def main():
                 # toc.html is the sidebar for readers without JavaScript: it has no theme of its own.
                 if facts and page != "toc.html" and theme not in facts["theme"].split():
                     problems.append(f"the page did not take the theme {theme} (html class: {facts['theme']!r})")
+                # Layout is the same in every theme: each problem once per page. print.html
+                # repeats every chapter, toc.html is the sidebar: their own pages report them.
+                if facts and page not in ("print.html", "toc.html"):
+                    for problem in layout_problems(root, page, facts):
+                        if (page, problem) not in layout_seen:
+                            layout_seen.add((page, problem))
+                            problems.append(problem)
                 problems = list(dict.fromkeys(problems))  # a resource asked for twice fails twice
                 if problems:
                     failures += len(problems)
@@ -411,7 +482,7 @@ def main():
                     local = sum(1 for l in facts["links"] if not re.match(r"[a-z]+:", l["href"]))
                     print(
                         f"ok   {page} [{theme}]: {local} local links, {len(facts['images'])} images, "
-                        f"{len(facts['diagrams'])} diagrams"
+                        f"{len(facts['diagrams'])} diagrams, {len(facts['tables'])} tables"
                     )
     finally:
         browser.close()

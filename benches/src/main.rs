@@ -93,6 +93,14 @@ enum Command {
         #[arg(long, conflicts_with = "all")]
         reset: bool,
     },
+    /// Start a lab over: the skeleton the book shows (labs/<lab>/kit/skeleton/) over your file.
+    Reset {
+        /// The lab's name, as `workbook labs` lists it.
+        lab: String,
+        /// Replace your edited file (your version is kept under target/workbook/reset/<lab>/).
+        #[arg(long)]
+        force: bool,
+    },
     /// Print the labs, scenarios and thresholds as JSON (what CI checks the folders against).
     Registry,
     /// For authors: write a new lab's boilerplate (three crates, hints, grading) and print what
@@ -164,6 +172,7 @@ fn main() -> ExitCode {
         }
         Command::Labs { labs, solutions } => grade_labs(&labs, solutions, cli.dry_run),
         Command::Hint { lab, all, reset } => hint(&lab, all, reset, cli.dry_run),
+        Command::Reset { lab, force } => reset(&lab, force, cli.dry_run),
         Command::NewLab {
             name,
             file,
@@ -380,6 +389,22 @@ fn hint(name: &str, all: bool, reset: bool, dry_run: bool) -> ExitCode {
         }
     }
     ExitCode::SUCCESS
+}
+
+fn reset(name: &str, force: bool, dry_run: bool) -> ExitCode {
+    let done = lab::find(registry::LABS, name).and_then(|lab| match dry_run {
+        true => Ok(vec![
+            "workbook: the command is valid (--dry-run: nothing run)".into(),
+        ]),
+        false => lab::reset(lab, &lab::workspace(), force).map(|done| done.describe(lab)),
+    });
+    match done {
+        Ok(lines) => {
+            lines.iter().for_each(|line| say!("{line}"));
+            ExitCode::SUCCESS
+        }
+        Err(error) => refuse(&error),
+    }
 }
 
 fn new_lab(lab: &NewLab, dry_run: bool) -> ExitCode {

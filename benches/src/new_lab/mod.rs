@@ -3,7 +3,7 @@
 //! A lab is three crates (the lab with the reader's file, its kit, the reference solution), its
 //! hints and its grading in the workbook. Most of those files are the same few lines in every lab
 //! (a `Cargo.toml`, a `tests/lab.rs` that is one `suite!` call, an `examples/bar.rs` that calls the
-//! bar, a `tests/solution.rs`); this command writes them from the templates beside this file, each
+//! bar, a `tests/solution.rs`, the skeleton's pristine copy in the kit); this command writes them from the templates beside this file, each
 //! a working starting point (the generated lab builds, its skeleton fails its suite and its
 //! solution passes it), and prints the few lines it leaves to you: the registry entry, the
 //! workbook's dependencies, the book's table of contents. The appendix "Adding a lab" lists every
@@ -77,6 +77,11 @@ impl NewLab {
             ),
             (
                 lab.join(format!("src/{}.rs", self.file)),
+                self.fill(include_str!("templates/skeleton.rs.txt")),
+            ),
+            // The pristine copy the book includes and `workbook reset` restores: the same bytes.
+            (
+                lab.join(format!("kit/skeleton/{}.rs", self.file)),
                 self.fill(include_str!("templates/skeleton.rs.txt")),
             ),
             (
@@ -158,7 +163,8 @@ impl NewLab {
         }
         steps.extend([
             format!("write the kit (labs/{}/kit/src/), the skeleton, the solution and hints.md: the lab itself", self.name),
-            format!("book/src/SUMMARY.md and the chapter \"{}\": include the skeleton with {{{{#include ../../labs/{}/src/{}.rs:skeleton}}}}", self.chapter, self.name, self.file),
+            format!("copy the finished skeleton to its pristine copy: cp labs/{0}/src/{1}.rs labs/{0}/kit/skeleton/{1}.rs (ci/registry checks they are the same bytes)", self.name, self.file),
+            format!("book/src/SUMMARY.md and the chapter \"{}\": include the skeleton from the pristine copy, {{{{#include ../../labs/{}/kit/skeleton/{}.rs:skeleton}}}}", self.chapter, self.name, self.file),
             format!("check: cargo test -p solution-{0} passes, cargo test -p lab-{0} fails, bash ci/registry", self.name),
         ]);
         steps
@@ -272,14 +278,34 @@ mod tests {
     #[test]
     fn a_lab_has_a_bar_and_a_warm_up_none() {
         let with_bar = lab(false).files();
-        assert_eq!(with_bar.len(), 14);
+        assert_eq!(with_bar.len(), 15);
         assert!(with_bar.iter().any(|(p, _)| p.ends_with("examples/bar.rs")));
         let warm_up = lab(true).files();
-        assert_eq!(warm_up.len(), 13);
+        assert_eq!(warm_up.len(), 14);
         assert!(
             warm_up
                 .iter()
                 .any(|(p, t)| p.ends_with("warmup.rs") && t.contains("bar: None"))
+        );
+    }
+
+    #[test]
+    fn the_skeleton_and_its_pristine_copy_are_the_same_bytes() {
+        let files = lab(false).files();
+        let text = |path: &str| {
+            files
+                .iter()
+                .find(|(p, _)| p == Path::new(path))
+                .map(|(_, t)| t.clone())
+                .unwrap_or_else(|| panic!("{path} is not written"))
+        };
+        let skeleton = text("labs/adaptive-limit/src/aimd.rs");
+        assert_eq!(skeleton, text("labs/adaptive-limit/kit/skeleton/aimd.rs"));
+        assert!(skeleton.contains("ANCHOR: skeleton"));
+        let steps = lab(false).next_steps().join("\n");
+        assert!(
+            steps.contains("labs/adaptive-limit/kit/skeleton/aimd.rs:skeleton"),
+            "{steps}"
         );
     }
 

@@ -10,13 +10,18 @@
 //!    function on the reader's type), which prints what it measured and exits 0 when the bar is
 //!    reached, 1 when it is not.
 //!
+//! `workbook reset <lab>` writes the skeleton back over the reader's file, from the pristine copy
+//! in the lab's kit that the book shows (see [`reset()`]).
+//!
 //! The reference solutions are graded the same way (`workbook labs --solutions`), except that their
 //! bar is measured in this process: this crate depends on them, never on the lab crates.
 
 mod grade;
+mod reset;
 mod spec;
 
 pub use self::grade::{FailedCheck, Side, Status, describe, failed_checks, first_error, grade};
+pub use self::reset::{Reset, reset};
 pub use self::spec::{
     BarCheck, ExtraCheck, Hint, Lab, SpeedBar, find, hints_shown, parse_hints, set_hints_shown,
     workspace,

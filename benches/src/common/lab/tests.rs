@@ -36,3 +36,101 @@ fn the_first_compile_error_is_kept() {
         "labs/fanout/src/manifold.rs:40:9: error: expected `;`, found `}`"
     );
 }
+
+/// A lab whose files live in a scratch workspace.
+fn scratch_lab() -> Lab {
+    Lab {
+        name: "scratch",
+        chapter: "a test",
+        file: "labs/scratch/src/answer.rs",
+        hints: "",
+        bar: None,
+        extra: None,
+    }
+}
+
+/// A scratch workspace holding the scratch lab's pristine copy and, if given, the reader's file.
+fn scratch_workspace(tag: &str, reader: Option<&str>) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("workbook-reset-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("labs/scratch/kit/skeleton")).unwrap();
+    std::fs::create_dir_all(dir.join("labs/scratch/src")).unwrap();
+    std::fs::write(dir.join("labs/scratch/kit/skeleton/answer.rs"), SKELETON).unwrap();
+    if let Some(text) = reader {
+        std::fs::write(dir.join("labs/scratch/src/answer.rs"), text).unwrap();
+    }
+    dir
+}
+
+const SKELETON: &str = "pub fn answer() -> u64 {\n    todo!()\n}\n";
+const SOLVED: &str = "pub fn answer() -> u64 {\n    42\n}\n";
+
+#[test]
+fn the_pristine_copy_sits_in_the_kit_under_the_same_name() {
+    assert_eq!(
+        scratch_lab().pristine(),
+        "labs/scratch/kit/skeleton/answer.rs"
+    );
+}
+
+#[test]
+fn a_reset_without_force_refuses_to_throw_edits_away() {
+    let dir = scratch_workspace("refuse", Some(SOLVED));
+    let refused = reset(&scratch_lab(), &dir, false).unwrap_err();
+    assert!(
+        refused.0.contains("(1 line added or changed, 1 removed)"),
+        "{refused}"
+    );
+    assert!(refused.0.contains("--force"), "{refused}");
+    assert!(!refused.0.contains('\n'), "one line: {refused}");
+    let left = std::fs::read_to_string(dir.join("labs/scratch/src/answer.rs")).unwrap();
+    assert_eq!(left, SOLVED, "a refused reset writes nothing");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_forced_reset_keeps_the_readers_version_then_restores() {
+    let dir = scratch_workspace("force", Some(SOLVED));
+    let Reset::Restored { kept: Some(kept) } = reset(&scratch_lab(), &dir, true).unwrap() else {
+        panic!("a forced reset of an edited file must keep the reader's version");
+    };
+    assert!(
+        kept.starts_with("target/workbook/reset/scratch"),
+        "{}",
+        kept.display()
+    );
+    assert_eq!(std::fs::read_to_string(dir.join(&kept)).unwrap(), SOLVED);
+    let now = std::fs::read_to_string(dir.join("labs/scratch/src/answer.rs")).unwrap();
+    assert_eq!(now, SKELETON);
+    assert_eq!(
+        reset(&scratch_lab(), &dir, false).unwrap(),
+        Reset::AlreadyPristine
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_deleted_file_is_restored_without_force() {
+    let dir = scratch_workspace("deleted", None);
+    assert_eq!(
+        reset(&scratch_lab(), &dir, false).unwrap(),
+        Reset::Restored { kept: None }
+    );
+    let now = std::fs::read_to_string(dir.join("labs/scratch/src/answer.rs")).unwrap();
+    assert_eq!(now, SKELETON);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_missing_pristine_copy_is_one_clear_line() {
+    let dir = scratch_workspace("missing", Some(SOLVED));
+    std::fs::remove_file(dir.join("labs/scratch/kit/skeleton/answer.rs")).unwrap();
+    let refused = reset(&scratch_lab(), &dir, true).unwrap_err();
+    assert!(
+        refused
+            .0
+            .starts_with("reset: cannot read the skeleton labs/scratch/kit/skeleton/answer.rs"),
+        "{refused}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
