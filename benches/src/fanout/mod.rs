@@ -240,7 +240,7 @@ mod tests {
                 Required::Positive(p) => (p, |v| v.as_f64().is_some_and(|x| x > 0.0)),
                 Required::Zero(p) => (p, |v| v.as_f64() == Some(0.0)),
                 Required::Present(p) => (p, |v| !v.is_null()),
-                Required::BeamPositive(_) => continue,
+                Required::BeamPositive(_) | Required::BeamCount(_) => continue,
             };
             for path in Required::expand(pattern) {
                 let value = path.split('.').fold(&results, |v, key| &v[key]);
