@@ -20,6 +20,8 @@
 //! - how the sender waits depends on what it is: [`Node::send_async`] suspends the sending task
 //!   (a process), [`Node::send`] blocks its thread (on a node's runtime, with
 //!   [`tokio::task::block_in_place`], so the node's other tasks run meanwhile);
+//! - when the drainer stops (the cluster shuts down), every waiting sender is released, and its
+//!   send fails as any send to a closed link does ([`SendError::Shutdown`]);
 //! - each link counts its suspensions and the time its senders spent suspended
 //!   ([`crate::LinkStats::suspensions`], [`crate::LinkStats::suspended_ns`]).
 //!
@@ -34,7 +36,7 @@
 use std::future::Future;
 use std::pin::pin;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering::AcqRel, Ordering::Acquire};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::AcqRel, Ordering::Acquire};
 use std::task::{Context, Poll, Wake, Waker};
 use std::thread::{self, Thread};
 use std::time::{Duration, Instant};
@@ -71,6 +73,8 @@ pub(crate) struct Backlog {
     queued: AtomicU64,
     /// Woken each time the backlog falls from over the limit to within it.
     drained: Notify,
+    /// The drainer is gone (the cluster is shutting down): nobody waits any more.
+    closed: AtomicBool,
 }
 
 impl Backlog {
@@ -79,12 +83,13 @@ impl Backlog {
             limit,
             queued: AtomicU64::new(0),
             drained: Notify::new(),
+            closed: AtomicBool::new(false),
         }
     }
 
     /// More than the limit is queued: a sender must wait.
     pub(crate) fn busy(&self) -> bool {
-        self.queued.load(Acquire) > self.limit
+        self.queued.load(Acquire) > self.limit && !self.closed.load(Acquire)
     }
 
     /// A frame of `bytes` was queued.
@@ -98,6 +103,13 @@ impl Backlog {
         if before > self.limit && before - bytes <= self.limit {
             self.drained.notify_waiters();
         }
+    }
+
+    /// The drainer stopped: release every waiting sender (its send then finds the link down).
+    pub(crate) fn close(&self) {
+        self.closed
+            .store(true, std::sync::atomic::Ordering::Release);
+        self.drained.notify_waiters();
     }
 
     /// Returns once the backlog is within the limit.

@@ -117,6 +117,15 @@ impl Outgoing {
     }
 }
 
+impl Drop for Outgoing {
+    /// The drainer is gone (shutdown): a sender waiting for it would wait forever.
+    fn drop(&mut self) {
+        if let Some(backlog) = &self.backlog {
+            backlog.close();
+        }
+    }
+}
+
 /// The far node's reader (in-memory transport): take each frame in turn and deliver it.
 pub(crate) async fn read(world: Arc<World>, here: NodeId, mut frames: Outgoing) {
     while let Some(frame) = frames.recv().await {

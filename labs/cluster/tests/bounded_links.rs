@@ -10,7 +10,7 @@
 use std::sync::mpsc;
 use std::time::Duration;
 
-use cluster::{Cluster, LinkBound, LinkStats, NodeId, Pid, Process, Transport};
+use cluster::{Cluster, LinkBound, LinkStats, NodeId, Pid, Process, SendError, Transport};
 
 /// A message with some weight: its sequence number and 100 bytes.
 type Numbered = (u64, Vec<u8>);
@@ -149,4 +149,27 @@ fn a_bound_the_burst_never_reaches_never_makes_a_sender_wait() {
     let link = burst_from_a_thread(Transport::Memory, LinkBound::BEAM_DEFAULT);
     assert_eq!(link.suspensions, 0, "{link:?}");
     assert!(link.bytes < 1 << 20);
+}
+
+#[test]
+fn a_sender_waiting_on_a_full_link_is_released_when_the_cluster_shuts_down() {
+    for transport in Transport::ALL {
+        let cluster = cluster(transport, SMALL);
+        let (pid, _reported) = receiver(&cluster);
+        stall_every_node(&cluster, Duration::from_millis(300));
+        let sender = cluster.node(0);
+        let (outcome, sent) = mpsc::channel();
+        std::thread::spawn(move || {
+            let first_error = (0..1_000_000).find_map(|seq| sender.send(pid, numbered(seq)).err());
+            outcome.send(first_error).unwrap();
+        });
+        // The burst fills the link in far less than the nodes' 300 ms nap; the sender then waits.
+        std::thread::sleep(Duration::from_millis(50));
+        assert!(cluster.stats().link(NodeId(0), NodeId(1)).unwrap().messages < 1_000_000);
+        drop(cluster);
+        let error = sent
+            .recv_timeout(Duration::from_secs(20))
+            .expect("the waiting sender was never released");
+        assert_eq!(error, Some(SendError::Shutdown), "{transport}");
+    }
 }
