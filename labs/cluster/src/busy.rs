@@ -16,7 +16,7 @@
 //!   memory, the writer over TCP) takes it out of the queue;
 //! - a remote send that finds the backlog over the bound waits until it is not; then it queues
 //!   its frame, whatever its size. As on the BEAM the bound is checked before the send, so a
-//!   backlog can pass it by one frame;
+//!   backlog can pass it by one frame per sender;
 //! - how the sender waits depends on what it is: [`Node::send_async`] suspends the sending task
 //!   (a process), [`Node::send`] blocks its thread (on a node's runtime, with
 //!   [`tokio::task::block_in_place`], so the node's other tasks run meanwhile);
