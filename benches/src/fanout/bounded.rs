@@ -101,12 +101,12 @@ pub fn table(bursts: &[Burst; 2], publishes: usize) -> String {
     let rows: Vec<Vec<String>> = bursts
         .iter()
         .map(|b| {
-            let bound = match b.bound {
-                LinkBound::Unbounded => "none".to_owned(),
-                LinkBound::Bytes(n) => format!("{} MiB", n >> 20),
+            let links = match b.bound {
+                LinkBound::Unbounded => "unbounded".to_owned(),
+                LinkBound::Bytes(n) => format!("bounded at {} MiB", n >> 20),
             };
             vec![
-                format!("Manifold, over loopback TCP, link bound {bound}"),
+                format!("Manifold, over loopback TCP, links {links}"),
                 human_ns(b.guild_publish_p50_ns),
                 human_ns(b.delivery_back_to_back_p50_ns),
                 group_digits(b.suspensions),
