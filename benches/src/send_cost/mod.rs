@@ -159,11 +159,14 @@ impl Scenario for SendCost {
             beam::add_figures(&mut figures, beam_run);
         }
         calls::add_figures(&mut figures, &measured, &call, &wakeups, beam_run.as_ref());
-        let table = format!(
+        let mut table = format!(
             "{}\n{}",
             report::table(&measured, rounds, members, beam_run.as_ref()),
             calls::table(&measured, &call, &wakeups, beam_run.as_ref())
         );
+        if let Some(waits) = report::waits_table(&measured, rounds, beam_run.as_ref()) {
+            table = format!("{table}\n{waits}");
+        }
         Ok(Outcome {
             table,
             svg: report::plot(&measured, members, beam_run.as_ref())?,

@@ -139,16 +139,13 @@ pub fn table(measured: &Measured, rounds: usize, members: usize, beam: Option<&B
     ];
     beam_column::add_column(beam, &mut header, &mut rows, 3, beam_cells);
     let header: Vec<&str> = header.iter().map(String::as_str).collect();
-    let sends_table = markdown_table(&header, &rows);
-    match waits_table(measured, rounds, beam) {
-        Some(waits) => format!("{sends_table}\n{waits}"),
-        None => sends_table,
-    }
+    markdown_table(&header, &rows)
 }
 
-/// The second table, when a link crossed by TCP ran: how often and how long the sender of each
-/// remote rig waited for its link, beside the BEAM's `busy_dist_port` suspensions.
-fn waits_table(measured: &Measured, rounds: usize, beam: Option<&BeamRun>) -> Option<String> {
+/// The table of waits, when a link crossed by TCP ran (last under the results, with its caption):
+/// how often and how long the sender of each remote rig waited for its link, beside the BEAM's
+/// `busy_dist_port` suspensions.
+pub fn waits_table(measured: &Measured, rounds: usize, beam: Option<&BeamRun>) -> Option<String> {
     let bounded = Via::ClusterRemoteTcpBounded;
     measured.link_waits().find(|(via, _)| *via == bounded)?;
     let mut rows: Vec<Vec<String>> = measured

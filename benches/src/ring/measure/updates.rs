@@ -96,7 +96,10 @@ fn every_reader_read_since(lookups: &[AtomicU64], pause: Duration) {
     let seen: Vec<u64> = lookups.iter().map(|l| l.load(Ordering::Relaxed)).collect();
     let give_up = Instant::now() + Duration::from_secs(1);
     while Instant::now() < give_up
-        && lookups.iter().zip(&seen).any(|(l, &s)| l.load(Ordering::Relaxed) == s)
+        && lookups
+            .iter()
+            .zip(&seen)
+            .any(|(l, &s)| l.load(Ordering::Relaxed) == s)
     {
         std::thread::sleep(pause / 10);
     }
