@@ -3,13 +3,17 @@ results file, as declared. Usage: python3 ci/results.py REGISTRY.json RESULTS_DI
 
 A path is dotted, with `{a,b}` standing for each of a and b. `positive`: a number above zero;
 `zero`: exactly 0; `present`: there, whatever its value; `beam_positive`: above zero when the BEAM
-side ran (and, on a machine with Elixir, the BEAM side must have run).
+side ran; `beam_count`: a number, zero or more, when the BEAM side ran (on a machine with Elixir, the
+BEAM side must have run for either).
 One line per problem, exit 1 on any.
 """
 import json
 import re
 import shutil
 import sys
+
+
+BEAM_RULES = ("beam_positive", "beam_count")
 
 
 def expand(path):
@@ -48,11 +52,11 @@ def main():
             problems.append(f"{name}.json: cannot be read ({error})")
             continue
         beam_ran = isinstance(lookup(report, "beam.otp_release"), str)
-        if any(r["must"] == "beam_positive" for r in declared) and not beam_ran and shutil.which("elixir"):
+        if any(r["must"] in BEAM_RULES for r in declared) and not beam_ran and shutil.which("elixir"):
             problems.append(f"{name}.json: Elixir is installed but the BEAM side did not run (beam.otp_release missing)")
         for rule in declared:
             must = rule["must"]
-            if must == "beam_positive" and not beam_ran:
+            if must in BEAM_RULES and not beam_ran:
                 continue
             for path in expand(rule["path"]):
                 value = lookup(report, path)
@@ -61,6 +65,8 @@ def main():
                     problems.append(f"{name}.json: {path} is missing")
                 elif must in ("positive", "beam_positive") and not (is_number(value) and value > 0):
                     problems.append(f"{name}.json: {path} = {value!r}, not a number above zero")
+                elif must == "beam_count" and not (is_number(value) and value >= 0):
+                    problems.append(f"{name}.json: {path} = {value!r}, not a count (a number, zero or more)")
                 elif must == "zero" and value != 0:
                     problems.append(f"{name}.json: {path} = {value!r}, not 0")
     for p in problems:

@@ -5,6 +5,13 @@ defmodule Beam.SendCost do
 
   * `per_send_ns.local` / `.remote`: `messages` sends in a tight loop to one process on this
     node / on a peer node; the sender's elapsed time divided by the count.
+  * `suspensions.remote`: how many times the sender was suspended during the remote
+    `per_send_ns` run because the distribution buffer towards the peer was over the dist
+    buffer busy limit (`dist_buf_busy_limit`, `+zdbbl`, 1 MiB by default; reported as
+    `dist_buf_busy_limit_bytes`). The VM reports each suspension to a system monitor
+    (`:erlang.system_monitor/2` with `busy_dist_port`); a collector counts the sender's. Zero
+    when the buffer never filled. It is a wait for the buffer, not the descheduling after a
+    budget of reductions.
   * `one_by_one_30k_ns.local` / `.remote`: one send to each of `receivers` (30,000) processes
     on this node / on a peer node, the naive guild's publish; the sender's time for the whole
     loop, median of `rounds`.
@@ -44,7 +51,7 @@ defmodule Beam.SendCost do
       Beam.CLI.progress("send-cost: #{messages} sends to one local process")
       per_local = per_send(local, messages, payload)
       Beam.CLI.progress("send-cost: #{messages} sends to one remote process")
-      per_remote = per_send(remote, messages, payload)
+      {per_remote, suspended} = busy_dist_port(fn -> per_send(remote, messages, payload) end)
       Beam.CLI.progress("send-cost: #{messages} GenServer.calls to one local process")
       per_call_local = per_call(messages)
       Beam.CLI.progress("send-cost: one send to each of #{receivers} local processes x #{rounds}")
@@ -59,6 +66,8 @@ defmodule Beam.SendCost do
       %{
         per_send_ns: %{local: per_local, remote: per_remote},
         per_call_ns: %{local: per_call_local},
+        suspensions: %{remote: suspended},
+        dist_buf_busy_limit_bytes: :erlang.system_info(:dist_buf_busy_limit),
         one_by_one_30k_ns: %{local: Stats.median(obo_local), remote: Stats.median(obo_remote)},
         one_by_one_30k_rounds_ns: %{local: obo_local, remote: obo_remote},
         messages: messages,
@@ -103,6 +112,43 @@ defmodule Beam.SendCost do
     ^n = GenServer.call(server, n - 1)
     call_n(server, n - 1)
   end
+
+  @doc """
+  Runs `fun` in the calling process and returns `{result, suspensions}`: how many times the VM
+  suspended the caller on a busy distribution port meanwhile (`busy_dist_port` events for it,
+  collected by a system monitor). The previous system monitor, if any, is put back.
+  """
+  def busy_dist_port(fun) do
+    me = self()
+    collector = spawn_link(fn -> count_busy(me, 0) end)
+    previous = :erlang.system_monitor(collector, [:busy_dist_port])
+
+    result =
+      try do
+        fun.()
+      after
+        restore_monitor(previous)
+      end
+
+    send(collector, {:total, self()})
+
+    receive do
+      {:busy_dist_port, ^collector, n} -> {result, n}
+    after
+      10_000 -> raise "send-cost: the busy_dist_port collector did not answer"
+    end
+  end
+
+  defp count_busy(sender, n) do
+    receive do
+      {:monitor, ^sender, :busy_dist_port, _port} -> count_busy(sender, n + 1)
+      {:monitor, _other, _, _} -> count_busy(sender, n)
+      {:total, to} -> send(to, {:busy_dist_port, self(), n})
+    end
+  end
+
+  defp restore_monitor(:undefined), do: :erlang.system_monitor(:undefined)
+  defp restore_monitor({pid, opts}), do: :erlang.system_monitor(pid, opts)
 
   @doc "The sender's ns for one send to each of `receivers` processes, per round."
   def one_by_one(host, receivers, rounds, payload) do

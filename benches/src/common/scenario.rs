@@ -126,6 +126,8 @@ pub enum Required {
     Present(&'static str),
     /// A number above zero when the BEAM side ran (its `beam.otp_release` is there).
     BeamPositive(&'static str),
+    /// A count, zero included, when the BEAM side ran (how often something happened there).
+    BeamCount(&'static str),
 }
 
 impl Required {
@@ -154,6 +156,7 @@ pub fn missing(required: &[Required], results: &Value) -> Vec<String> {
     };
     let beam_ran = results.pointer("/beam/otp_release").is_some();
     let positive = |p: &str| at(p).and_then(Value::as_f64).is_some_and(|v| v > 0.0);
+    let count = |p: &str| at(p).and_then(Value::as_f64).is_some_and(|v| v >= 0.0);
     let failing = |path: &str, holds: &dyn Fn(&str) -> bool| -> Vec<String> {
         Required::expand(path)
             .into_iter()
@@ -165,7 +168,8 @@ pub fn missing(required: &[Required], results: &Value) -> Vec<String> {
         .flat_map(|r| match *r {
             Required::Positive(p) => failing(p, &positive),
             Required::BeamPositive(p) if beam_ran => failing(p, &positive),
-            Required::BeamPositive(_) => Vec::new(),
+            Required::BeamCount(p) if beam_ran => failing(p, &count),
+            Required::BeamPositive(_) | Required::BeamCount(_) => Vec::new(),
             Required::Zero(p) => failing(p, &|p| at(p).and_then(Value::as_f64) == Some(0.0)),
             Required::Present(p) => failing(p, &|p| at(p).is_some()),
         })
@@ -215,6 +219,26 @@ mod tests {
         assert_eq!(
             refused.0,
             "x would need about 20.0 GiB but only 8.0 GiB of memory is free; use a smaller --scale or --set"
+        );
+    }
+
+    #[test]
+    fn a_beam_count_may_be_zero_but_must_be_there_when_the_beam_ran() {
+        let rule = [Required::BeamCount("beam.suspensions.remote")];
+        let ran = |count: Value| serde_json::json!({"beam": {"otp_release": "25", "suspensions": {"remote": count}}});
+        assert!(missing(&rule, &ran(0.into())).is_empty());
+        assert!(missing(&rule, &ran(3.into())).is_empty());
+        assert_eq!(
+            missing(&rule, &ran(Value::Null)),
+            ["beam.suspensions.remote"]
+        );
+        assert_eq!(
+            missing(&rule, &ran((-1).into())),
+            ["beam.suspensions.remote"]
+        );
+        assert!(
+            missing(&rule, &serde_json::json!({})).is_empty(),
+            "no BEAM: nothing to hold"
         );
     }
 }

@@ -21,10 +21,13 @@
 
 pub mod bars;
 pub mod beam;
+pub mod bounded;
 pub mod lab;
 pub mod measure;
 pub mod report;
 pub mod warmup;
+
+use cluster::Transport;
 
 use crate::common::beam::Beam;
 use crate::common::links::{self, Links};
@@ -104,6 +107,11 @@ const REQUIRED: &[Required] = &[
     ),
     Required::Zero("strategies.{naive_tcp,manifold_tcp,relay_tcp}.order_violations"),
     Required::Present("blog.{per_send_us,publish_30k_s}"),
+    Required::Positive(
+        "bounded_links.manifold_tcp.{unbounded,bounded}.{guild_publish_p50_ns,\
+         delivery_back_to_back_p50_ns}",
+    ),
+    Required::Present("bounded_links.manifold_tcp.{unbounded,bounded}.{suspensions,suspended_ns}"),
     Required::BeamPositive(
         "strategies.{beam_naive,beam_manifold}.{guild_publish_p50_ns,guild_publish_ns,\
          delivery_p50_ns,delivery_p99_ns,delivery_back_to_back_p50_ns,delivery_back_to_back_p99_ns,\
@@ -165,8 +173,14 @@ impl Scenario for FanoutScenario {
         let publishes = params.count("publishes");
         let transports = params.choice::<Links>("transport").transports();
         let plan = measure::plan(&transports, publishes, params.count("sweep_max"));
-        progress.steps(measure::steps(&plan) + beam.steps());
+        let over_tcp = transports.contains(&Transport::Tcp);
+        progress.steps(measure::steps(&plan) + u64::from(over_tcp) + beam.steps());
         let runs = measure::measure_plan(setup, &plan, params.count("sweep_publishes"), progress)?;
+        // Manifold over TCP once more, its links bounded as the BEAM's are (`bounded`).
+        let tcp_publishes = publishes.min(measure::SECOND_MAX_PUBLISHES);
+        let bounded = over_tcp
+            .then(|| bounded::measure(setup, tcp_publishes, progress))
+            .transpose()?;
 
         let beam_run = beam::run(beam, setup, publishes, progress)?;
         let mut figures = report::figures(&runs);
@@ -175,8 +189,13 @@ impl Scenario for FanoutScenario {
             beam::add_figures(&mut figures, beam_run);
             checks.extend(beam::checks(beam_run, setup.session_nodes));
         }
+        let mut table = report::table(&runs, &checks, setup, publishes, beam_run.as_ref());
+        if let Some(bursts) = &bounded {
+            figures.insert("bounded_links".into(), bounded::figures(bursts));
+            table += &format!("\n{}", bounded::table(bursts, tcp_publishes));
+        }
         Ok(Outcome {
-            table: report::table(&runs, &checks, setup, publishes, beam_run.as_ref()),
+            table,
             svg: report::plot(&runs, beam_run.as_ref())?,
             blog: report::blog(),
             figures,
@@ -227,6 +246,13 @@ mod tests {
         let ratio = |name: &str| outcome.figures["ratios"][name].as_f64().unwrap();
         assert!(ratio("guild_publish_median_tcp") > 0.0);
         assert!(outcome.figures["sweep"]["naive_tcp"].is_null(), "one sweep");
+        let links = &outcome.figures["bounded_links"]["manifold_tcp"];
+        assert_eq!(
+            links["unbounded"]["suspensions"], 0,
+            "an unbounded link never waits"
+        );
+        assert_eq!(links["bounded"]["bound_bytes"], 1 << 20);
+        assert!(outcome.table.contains("The guild waiting for a full link"));
         assert!(outcome.table.contains("Manifold, over loopback TCP"));
         assert!(outcome.table.contains("| back to back: p50 / p99 |"));
         assert!(outcome.table.contains("the bar"));
@@ -240,7 +266,7 @@ mod tests {
                 Required::Positive(p) => (p, |v| v.as_f64().is_some_and(|x| x > 0.0)),
                 Required::Zero(p) => (p, |v| v.as_f64() == Some(0.0)),
                 Required::Present(p) => (p, |v| !v.is_null()),
-                Required::BeamPositive(_) => continue,
+                Required::BeamPositive(_) | Required::BeamCount(_) => continue,
             };
             for path in Required::expand(pattern) {
                 let value = path.split('.').fold(&results, |v, key| &v[key]);

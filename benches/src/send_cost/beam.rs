@@ -8,13 +8,14 @@
 //! flags and figure names of that run, its figures in the results, and its cells and bars beside
 //! the rigs they stand for.
 
+use cluster::Transport;
 use serde_json::{Map, Value};
 
 use crate::common::beam::{Beam, BeamRun};
 use crate::common::plot::Bar;
 use crate::common::scenario::Progress;
-use crate::common::units::human_ns;
-use crate::send_cost::measure::rigs::{Place, Via};
+use crate::common::units::{count, human_ns};
+use crate::send_cost::measure::rigs::{Place, Via, bound_words};
 use crate::send_cost::measure::{ONE_BY_ONE, PER_SEND};
 
 /// The rigs the BEAM's two places stand for, named as ours: a process on this node and one on
@@ -43,6 +44,7 @@ pub fn run(
     let mut required: Vec<&str> = required.iter().map(String::as_str).collect();
     // `GenServer.call` from a process to a GenServer on its node: beside `per_call_ns`.
     required.push("per_call_ns.local");
+    required.extend(["suspensions.remote", "dist_buf_busy_limit_bytes"]);
     beam.run(
         "send-cost",
         &[
@@ -69,6 +71,18 @@ fn places() -> impl Iterator<Item = (Place, &'static str)> {
 /// The BEAM's whole output, under `beam` in the results.
 pub fn add_figures(figures: &mut Map<String, Value>, run: &BeamRun) {
     figures.insert("beam".into(), run.json().clone());
+}
+
+/// The BEAM's row of the table of waits: its remote sender's `busy_dist_port` suspensions, under
+/// its own dist buffer busy limit (read from the VM), and its remote `send/2`.
+pub fn waits_row(run: &BeamRun) -> Vec<String> {
+    vec![
+        format!("{}: `send/2` to another node", run.column()),
+        bound_words(run.figure("dist_buf_busy_limit_bytes") as u64),
+        count(run.figure("suspensions.remote")),
+        "—".into(),
+        human_ns(figure(run, PER_SEND, Place::OtherNode(Transport::Tcp))),
+    ]
 }
 
 /// The BEAM's cell beside a row of `what` for the rig `via`: its figure at the rig's place, none

@@ -70,8 +70,14 @@ const PARAMS: &[ParamSpec] = &[
 const REQUIRED: &[Required] = &[
     Required::Positive(
         "per_send_ns.{tokio_unbounded,tokio_bounded,crossbeam,std_mpsc,cluster_local,\
-         cluster_remote,cluster_remote_tcp}",
+         cluster_remote,cluster_remote_tcp,cluster_remote_tcp_bounded}",
     ),
+    // How often the remote senders waited for a full link: a count, zero when the link never
+    // filled (always, unbounded). The BEAM's are its `busy_dist_port` suspensions.
+    Required::Present(
+        "{suspensions,suspended_ns}.{cluster_remote,cluster_remote_tcp,cluster_remote_tcp_bounded}",
+    ),
+    Required::BeamCount("beam.suspensions.remote"),
     Required::Positive("one_by_one_30k_ns.{cluster_local,cluster_remote,cluster_remote_tcp}"),
     Required::Present("blog.{per_send_us,publish_30k_s}"),
     Required::BeamPositive("beam.{per_send_ns,one_by_one_30k_ns}.{local,remote}"),
@@ -153,11 +159,14 @@ impl Scenario for SendCost {
             beam::add_figures(&mut figures, beam_run);
         }
         calls::add_figures(&mut figures, &measured, &call, &wakeups, beam_run.as_ref());
-        let table = format!(
+        let mut table = format!(
             "{}\n{}",
             report::table(&measured, rounds, members, beam_run.as_ref()),
             calls::table(&measured, &call, &wakeups, beam_run.as_ref())
         );
+        if let Some(waits) = report::waits_table(&measured, rounds, beam_run.as_ref()) {
+            table = format!("{table}\n{waits}");
+        }
         Ok(Outcome {
             table,
             svg: report::plot(&measured, members, beam_run.as_ref())?,
@@ -208,6 +217,13 @@ mod tests {
         assert_eq!(outcome.blog, blog::sends());
         assert!(outcome.table.contains("one send: cluster send, other node"));
         assert!(outcome.table.contains("over loopback TCP"));
+        assert!(outcome.table.contains("link bounded at 1 MiB"));
+        assert!(outcome.table.contains("Waiting for a full link"));
+        // An unbounded link never makes its sender wait.
+        for key in ["cluster_remote", "cluster_remote_tcp"] {
+            assert_eq!(outcome.figures["suspensions"][key], 0, "{key}");
+            assert_eq!(outcome.figures["suspended_ns"][key], 0, "{key}");
+        }
         assert_eq!(outcome.checks.len(), 2, "one check per transport");
         assert!(outcome.svg.starts_with("<svg"), "not an SVG document");
 
@@ -219,7 +235,7 @@ mod tests {
                 Required::Positive(p) => (p, |v| v.as_f64().is_some_and(|x| x > 0.0)),
                 Required::Zero(p) => (p, |v| v.as_f64() == Some(0.0)),
                 Required::Present(p) => (p, |v| !v.is_null()),
-                Required::BeamPositive(_) => continue,
+                Required::BeamPositive(_) | Required::BeamCount(_) => continue,
             };
             for path in Required::expand(pattern) {
                 let value = path.split('.').fold(&results, |v, key| &v[key]);
@@ -248,6 +264,8 @@ mod tests {
         assert!(figure("per_send_ns", "cluster_remote").as_f64().unwrap() > 0.0);
         assert!(figure("per_send_ns", "cluster_remote_tcp").is_null());
         assert!(figure("one_by_one_30k_ns", "cluster_remote_tcp").is_null());
+        assert!(figure("per_send_ns", "cluster_remote_tcp_bounded").is_null());
+        assert!(!outcome.table.contains("Waiting for a full link"));
         assert_eq!(outcome.checks.len(), 1);
     }
 

@@ -6,6 +6,7 @@
 //! the plot say in words what those same numbers mean and where each comes from (this run, the
 //! BEAM here, or the blog).
 
+use cluster::LinkBound;
 use serde_json::{Map, Value, json};
 
 use crate::common::beam::{self as beam_column, BeamRun};
@@ -14,7 +15,7 @@ use crate::common::plot::{Bar, Panel, bar_panels};
 use crate::common::report::markdown_table;
 use crate::common::units::{group_digits, human_ns, tick_ns};
 use crate::send_cost::beam;
-use crate::send_cost::measure::rigs::Via;
+use crate::send_cost::measure::rigs::{Via, Waits, bound_words};
 use crate::send_cost::measure::{Measured, ONE_BY_ONE, PER_SEND, Publish, Spread};
 
 /// The figures: per send (median, min, max) and per publish (in the sender, until delivered),
@@ -45,6 +46,19 @@ pub fn figures(measured: &Measured) -> Map<String, Value> {
         publish(|p| p.delivered.median),
     );
     figures.insert("ratios".into(), Value::Object(ratios(measured)));
+    for (name, pick) in [
+        (
+            "suspensions",
+            (|w: &Waits| w.suspensions) as fn(&Waits) -> u64,
+        ),
+        ("suspended_ns", |w: &Waits| w.suspended_ns),
+    ] {
+        let by_rig: Map<_, _> = measured
+            .link_waits()
+            .map(|(via, waits)| (via.facts().key.to_owned(), json!(pick(&waits))))
+            .collect();
+        figures.insert(name.into(), by_rig.into());
+    }
     figures
 }
 
@@ -62,6 +76,14 @@ fn ratios(measured: &Measured) -> Map<String, Value> {
         ratios.insert(
             format!("blog_send_low_over_{key}"),
             json!(blog::PER_SEND_US[0] * 1e3 / ns),
+        );
+    }
+    let (tcp, bounded) = (Via::ClusterRemoteTcp, Via::ClusterRemoteTcpBounded);
+    let bounded_over_tcp = measured.send_median(bounded) / measured.send_median(tcp);
+    if bounded_over_tcp.is_finite() {
+        ratios.insert(
+            "remote_tcp_bounded_over_remote_tcp".into(),
+            json!(bounded_over_tcp),
         );
     }
     ratios.insert(
@@ -118,6 +140,47 @@ pub fn table(measured: &Measured, rounds: usize, members: usize, beam: Option<&B
     beam_column::add_column(beam, &mut header, &mut rows, 3, beam_cells);
     let header: Vec<&str> = header.iter().map(String::as_str).collect();
     markdown_table(&header, &rows)
+}
+
+/// The table of waits, when a link crossed by TCP ran (last under the results, with its caption):
+/// how often and how long the sender of each remote rig waited for its link, beside the BEAM's
+/// `busy_dist_port` suspensions.
+pub fn waits_table(measured: &Measured, rounds: usize, beam: Option<&BeamRun>) -> Option<String> {
+    let bounded = Via::ClusterRemoteTcpBounded;
+    measured.link_waits().find(|(via, _)| *via == bounded)?;
+    let mut rows: Vec<Vec<String>> = measured
+        .link_waits()
+        .map(|(via, waits)| {
+            let bound = match via.facts().bound {
+                LinkBound::Unbounded => "none".to_owned(),
+                LinkBound::Bytes(bytes) => bound_words(bytes),
+            };
+            vec![
+                format!("Rust: {}", via.facts().label),
+                bound,
+                group_digits(waits.suspensions),
+                human_ns(waits.suspended_ns as f64),
+                human_ns(measured.send_median(via)),
+            ]
+        })
+        .collect();
+    if let Some(run) = beam {
+        rows.push(beam::waits_row(run));
+    }
+    let header = [
+        "sender",
+        "link bound",
+        "suspensions",
+        "time suspended, in all",
+        "one send (median)",
+    ];
+    let caption = format!(
+        "Waiting for a full link: each remote sender's suspensions because its link held more \
+         than its bound, over the {rounds} timed batches (Rust, counted by the link) or the \
+         remote `send/2` run (the BEAM, `busy_dist_port` events from `erlang:system_monitor/2`; \
+         the VM does not report their length)."
+    );
+    Some(format!("{caption}\n\n{}", markdown_table(&header, &rows)))
 }
 
 /// A publish's two rows: the time in the sender beside the blog's publish, then until delivered.

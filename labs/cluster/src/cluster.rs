@@ -16,6 +16,9 @@
 //! over loopback TCP like distributed Erlang ([`ClusterBuilder::transport`], [`crate::tcp`]). TCP
 //! needs real threads: the paused clock would jump ahead while bytes are in the kernel.
 //!
+//! Links are unbounded by default; [`ClusterBuilder::link_bound`] makes a remote sender wait while
+//! its link holds too many bytes, as the BEAM's `busy_dist_port` ([`crate::busy`]).
+//!
 //! Dropping a cluster shuts every runtime down and joins their threads, which also closes every
 //! socket. Drop it outside any async context (tokio forbids dropping a runtime from inside one).
 
@@ -27,6 +30,7 @@ use std::time::Duration;
 
 use tokio::runtime::{Builder, Runtime};
 
+use crate::busy::LinkBound;
 use crate::link::Transport;
 use crate::node::Node;
 use crate::stats::ClusterStats;
@@ -40,6 +44,7 @@ pub struct Cluster {
     world: Arc<World>,
     runtimes: Vec<Runtime>,
     transport: Transport,
+    link_bound: LinkBound,
 }
 
 /// Settings for a cluster: how many nodes, on what threads, over which transport.
@@ -48,6 +53,7 @@ pub struct ClusterBuilder {
     nodes: usize,
     threads_per_node: usize,
     transport: Transport,
+    link_bound: LinkBound,
     virtual_time: bool,
 }
 
@@ -86,6 +92,27 @@ impl ClusterBuilder {
     }
     // ANCHOR_END: transport
 
+    // ANCHOR: link_bound
+    /// How many bytes each link may hold before a remote sender waits (default
+    /// [`LinkBound::Unbounded`]: never). [`LinkBound::BEAM_DEFAULT`] is the BEAM's 1 MiB.
+    ///
+    /// On a busy bounded link, [`Node::send`](crate::Node::send) blocks its thread and
+    /// [`Node::send_async`](crate::Node::send_async) suspends its task, until the link drains
+    /// to the bound ([`crate::busy`]). A bounded link needs real threads: asked for together with
+    /// [`ClusterBuilder::virtual_time`], [`ClusterBuilder::build`] returns an error.
+    ///
+    /// ```
+    /// use cluster::{Cluster, LinkBound};
+    ///
+    /// let cluster = Cluster::builder().link_bound(LinkBound::BEAM_DEFAULT).build().unwrap();
+    /// assert_eq!(cluster.link_bound(), LinkBound::Bytes(1 << 20));
+    /// ```
+    pub fn link_bound(mut self, bound: LinkBound) -> Self {
+        self.link_bound = bound;
+        self
+    }
+    // ANCHOR_END: link_bound
+
     /// Run every node on one paused-clock, current-thread runtime instead of real threads (see
     /// [`Cluster::virtual_time`]). In-memory transport only.
     pub fn virtual_time(mut self) -> Self {
@@ -96,7 +123,7 @@ impl ClusterBuilder {
     /// Starts the nodes and their links.
     ///
     /// Fails with [`io::ErrorKind::InvalidInput`] for a cluster without nodes, a node without
-    /// threads, or TCP in virtual time; and with the socket's error if a TCP link cannot connect.
+    /// threads, TCP or a bounded link in virtual time; and with the socket's error if a TCP link cannot connect.
     pub fn build(self) -> io::Result<Cluster> {
         check_size(self.nodes)?;
         if self.virtual_time {
@@ -120,12 +147,13 @@ impl ClusterBuilder {
             })
             .collect::<io::Result<Vec<_>>>()?;
         let handles = runtimes.iter().map(|rt| rt.handle().clone()).collect();
-        let world = World::start(handles, self.transport)?;
+        let world = World::start(handles, self.transport, self.link_bound)?;
         Ok(Cluster {
             id,
             world,
             runtimes,
             transport: self.transport,
+            link_bound: self.link_bound,
         })
     }
 
@@ -139,6 +167,13 @@ impl ClusterBuilder {
                  while TCP bytes are still in flight (use real threads for TCP)",
             ));
         }
+        if self.link_bound != LinkBound::Unbounded {
+            // A sender blocked on a full link would hold the one thread the link's reader needs.
+            return Err(invalid(
+                "virtual time needs unbounded links: a sender waiting on a full link would block \
+                 the one thread that drains it (use real threads for a bounded link)",
+            ));
+        }
         let runtime = Builder::new_current_thread()
             .enable_time()
             .start_paused(true)
@@ -146,6 +181,7 @@ impl ClusterBuilder {
         let world = World::start(
             vec![runtime.handle().clone(); self.nodes],
             Transport::Memory,
+            LinkBound::Unbounded,
         )?;
         let id = NEXT_CLUSTER.fetch_add(1, Relaxed);
         Ok(Cluster {
@@ -153,6 +189,7 @@ impl ClusterBuilder {
             world,
             runtimes: vec![runtime],
             transport: Transport::Memory,
+            link_bound: LinkBound::Unbounded,
         })
     }
 }
@@ -164,6 +201,7 @@ impl Cluster {
             nodes: 2,
             threads_per_node: 1,
             transport: Transport::Memory,
+            link_bound: LinkBound::Unbounded,
             virtual_time: false,
         }
     }
@@ -214,6 +252,11 @@ impl Cluster {
     /// How this cluster's frames cross between nodes.
     pub fn transport(&self) -> Transport {
         self.transport
+    }
+
+    /// How many bytes each link may hold before a remote sender waits.
+    pub fn link_bound(&self) -> LinkBound {
+        self.link_bound
     }
 
     /// The prefix of this cluster's thread names: threads are named `{prefix}{node}`.
@@ -275,6 +318,17 @@ mod tests {
             error
                 .to_string()
                 .contains("virtual time needs the memory transport")
+        );
+        let bounded = Cluster::builder()
+            .link_bound(LinkBound::Bytes(1))
+            .virtual_time()
+            .build()
+            .err()
+            .expect("a bounded link in virtual time must be refused");
+        assert!(
+            bounded
+                .to_string()
+                .contains("virtual time needs unbounded links")
         );
         let memory = Cluster::builder().virtual_time().build().unwrap();
         assert_eq!(memory.transport(), Transport::Memory);

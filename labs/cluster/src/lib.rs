@@ -13,6 +13,7 @@
 //! | local `send/2` | a push onto the mailbox ([`Node::send`]) |
 //! | remote `send/2` | encode, queue on the ordered link, decode on the far node ([`link`], [`codec`]) |
 //! | distribution over TCP | links in memory, or over loopback TCP ([`Transport`], [`tcp`]) |
+//! | `busy_dist_port` | off by default; a [`LinkBound`] makes remote senders wait ([`busy`]) |
 //! | `GenServer.call/3` | request + reply slot + timeout; a late request is still served ([`call`]) |
 //!
 //! Order is FIFO per (sender, receiver) pair, local and remote, as on the BEAM: a local send is one
@@ -36,6 +37,7 @@
 //! assert_eq!(cluster.stats().cross_node_messages(), 1);
 //! ```
 
+pub mod busy;
 pub mod call;
 pub mod cluster;
 pub mod codec;
@@ -52,6 +54,7 @@ pub mod tcp;
 pub mod watchdog;
 mod world;
 
+pub use crate::busy::LinkBound;
 pub use crate::call::{DEFAULT_CALL_TIMEOUT, Request};
 pub use crate::cluster::{Cluster, ClusterBuilder};
 pub use crate::codec::Message;

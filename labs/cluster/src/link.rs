@@ -13,7 +13,10 @@
 //!   socket, and the far node's reader reads the frames back off the socket ([`crate::tcp`]). The
 //!   same frames, the same order, the same counters, plus what a real wire costs.
 //!
-//! Either way the sender only pushes onto the FIFO, so a remote send never waits for the wire.
+//! Either way the sender only pushes onto the FIFO, so a remote send never waits for the wire. By
+//! default the FIFO is unbounded and a send never waits at all; with a [`LinkBound`] a sender waits
+//! while the FIFO holds more bytes than the bound, as a BEAM process on a busy distribution port
+//! ([`crate::busy`]).
 
 use std::fmt;
 use std::str::FromStr;
@@ -21,9 +24,10 @@ use std::sync::Arc;
 
 use tokio::sync::mpsc;
 
+use crate::busy::{Backlog, LinkBound};
 use crate::pid::NodeId;
 use crate::process::Delivery;
-use crate::stats::{Counters, LinkCounters};
+use crate::stats::{Counters, FRAME_HEADER_BYTES, LinkCounters};
 use crate::world::World;
 
 /// What travels on a link.
@@ -34,20 +38,40 @@ pub(crate) enum Frame {
     Reply { reference: u64, payload: Vec<u8> },
 }
 
+impl Frame {
+    fn payload_len(&self) -> usize {
+        match self {
+            Frame::Deliver { payload, .. } | Frame::Reply { payload, .. } => payload.len(),
+        }
+    }
+
+    /// What the frame weighs on its link: its payload plus the counted header.
+    fn counted_bytes(&self) -> u64 {
+        FRAME_HEADER_BYTES + self.payload_len() as u64
+    }
+}
+
 // ANCHOR: link
 /// The sending end of the link from one node to another.
 pub(crate) struct Link {
     frames: mpsc::UnboundedSender<Frame>,
     counters: LinkCounters,
+    /// `Some` on a bounded link: the bytes queued, shared with the drainer.
+    backlog: Option<Arc<Backlog>>,
 }
 
 impl Link {
     /// Queues a frame. Frames leave in the order they were queued: this is what keeps
-    /// per-(sender, receiver) order across nodes.
+    /// per-(sender, receiver) order across nodes. On a bounded link that is busy, the calling
+    /// thread first blocks until it drains ([`crate::busy`]).
     pub(crate) fn send(&self, frame: Frame) -> Result<(), LinkDown> {
-        let payload_len = match &frame {
-            Frame::Deliver { payload, .. } | Frame::Reply { payload, .. } => payload.len(),
-        };
+        let payload_len = frame.payload_len();
+        if let Some(backlog) = &self.backlog {
+            if backlog.busy() {
+                self.counters.suspended(backlog.wait_blocking());
+            }
+            backlog.queued(frame.counted_bytes());
+        }
         // Count first, so that whoever sees the frame delivered also sees it counted.
         self.counters.count(payload_len);
         self.frames.send(frame).map_err(|_| {
@@ -55,14 +79,55 @@ impl Link {
             LinkDown
         })
     }
+
+    /// Returns once the link can take a frame without waiting: at once on an unbounded link; on a
+    /// busy bounded one, after suspending the calling task until it drains (counted).
+    pub(crate) async fn until_ready(&self) {
+        if let Some(backlog) = self.backlog.as_ref().filter(|backlog| backlog.busy()) {
+            self.counters.suspended(backlog.wait().await);
+        }
+    }
+}
+
+/// The receiving end of a link's FIFO, for the one task that drains it: frames in order, each
+/// taken off the link's backlog as it leaves.
+pub(crate) struct Outgoing {
+    frames: mpsc::UnboundedReceiver<Frame>,
+    backlog: Option<Arc<Backlog>>,
+}
+
+impl Outgoing {
+    /// The next frame, waiting for one; `None` once the link is gone.
+    pub(crate) async fn recv(&mut self) -> Option<Frame> {
+        let frame = self.frames.recv().await?;
+        Some(self.leaves(frame))
+    }
+
+    /// The next frame if one is queued.
+    pub(crate) fn try_recv(&mut self) -> Option<Frame> {
+        let frame = self.frames.try_recv().ok()?;
+        Some(self.leaves(frame))
+    }
+
+    fn leaves(&self, frame: Frame) -> Frame {
+        if let Some(backlog) = &self.backlog {
+            backlog.drained(frame.counted_bytes());
+        }
+        frame
+    }
+}
+
+impl Drop for Outgoing {
+    /// The drainer is gone (shutdown): a sender waiting for it would wait forever.
+    fn drop(&mut self) {
+        if let Some(backlog) = &self.backlog {
+            backlog.close();
+        }
+    }
 }
 
 /// The far node's reader (in-memory transport): take each frame in turn and deliver it.
-pub(crate) async fn read(
-    world: Arc<World>,
-    here: NodeId,
-    mut frames: mpsc::UnboundedReceiver<Frame>,
-) {
+pub(crate) async fn read(world: Arc<World>, here: NodeId, mut frames: Outgoing) {
     while let Some(frame) = frames.recv().await {
         deliver(&world, here, frame);
     }
@@ -89,14 +154,26 @@ pub(crate) fn deliver(world: &World, here: NodeId, frame: Frame) {
 pub(crate) struct LinkDown;
 
 impl Link {
-    /// A new link and the receiving end of its FIFO, for the task that drains it.
-    pub(crate) fn new() -> (Link, mpsc::UnboundedReceiver<Frame>) {
+    /// A new link bounded by `bound`, and the receiving end of its FIFO, for the task that
+    /// drains it.
+    pub(crate) fn new(bound: LinkBound) -> (Link, Outgoing) {
         let (frames, rx) = mpsc::unbounded_channel();
+        let backlog = match bound {
+            LinkBound::Unbounded => None,
+            LinkBound::Bytes(limit) => Some(Arc::new(Backlog::new(limit))),
+        };
         let link = Link {
             frames,
             counters: LinkCounters::default(),
+            backlog: backlog.clone(),
         };
-        (link, rx)
+        (
+            link,
+            Outgoing {
+                frames: rx,
+                backlog,
+            },
+        )
     }
 
     pub(crate) fn counters(&self) -> &LinkCounters {

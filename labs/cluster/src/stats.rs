@@ -5,6 +5,7 @@
 //! timed out, and replies computed for callers that had already given up (wasted work).
 
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use std::time::Duration;
 
 use crate::pid::NodeId;
 
@@ -18,6 +19,8 @@ pub const FRAME_HEADER_BYTES: u64 = 8;
 pub(crate) struct LinkCounters {
     messages: AtomicU64,
     bytes: AtomicU64,
+    suspensions: AtomicU64,
+    suspended_ns: AtomicU64,
 }
 
 impl LinkCounters {
@@ -34,12 +37,21 @@ impl LinkCounters {
             .fetch_sub(FRAME_HEADER_BYTES + payload_len as u64, Relaxed);
     }
 
+    /// A sender waited `waited` for the link to drain (a bounded link, [`crate::busy`]).
+    pub(crate) fn suspended(&self, waited: Duration) {
+        self.suspensions.fetch_add(1, Relaxed);
+        let ns = u64::try_from(waited.as_nanos()).unwrap_or(u64::MAX);
+        self.suspended_ns.fetch_add(ns, Relaxed);
+    }
+
     pub(crate) fn snapshot(&self, from: NodeId, to: NodeId) -> LinkStats {
         LinkStats {
             from,
             to,
             messages: self.messages.load(Relaxed),
             bytes: self.bytes.load(Relaxed),
+            suspensions: self.suspensions.load(Relaxed),
+            suspended_ns: self.suspended_ns.load(Relaxed),
         }
     }
 }
@@ -71,6 +83,11 @@ pub struct LinkStats {
     pub messages: u64,
     /// Bytes sent: payloads plus [`FRAME_HEADER_BYTES`] per frame.
     pub bytes: u64,
+    /// Sends that found the link busy and waited for it to drain: always 0 on an unbounded link
+    /// ([`crate::LinkBound`]). The BEAM's `busy_dist_port` suspensions.
+    pub suspensions: u64,
+    /// The time those senders spent waiting, in all, ns.
+    pub suspended_ns: u64,
 }
 
 /// A snapshot of every counter in the cluster.
@@ -113,6 +130,16 @@ impl ClusterStats {
         self.links.iter().map(|l| l.bytes).sum()
     }
 
+    /// Sends suspended on a busy link, over every link.
+    pub fn suspensions(&self) -> u64 {
+        self.links.iter().map(|l| l.suspensions).sum()
+    }
+
+    /// Time senders spent suspended on busy links, over every link, ns.
+    pub fn suspended_ns(&self) -> u64 {
+        self.links.iter().map(|l| l.suspended_ns).sum()
+    }
+
     /// The counters of the link from `from` to `to`, if both nodes exist and differ.
     pub fn link(&self, from: NodeId, to: NodeId) -> Option<LinkStats> {
         self.links
@@ -130,6 +157,8 @@ impl ClusterStats {
             .map(|(now, then)| LinkStats {
                 messages: now.messages - then.messages,
                 bytes: now.bytes - then.bytes,
+                suspensions: now.suspensions - then.suspensions,
+                suspended_ns: now.suspended_ns - then.suspended_ns,
                 ..*now
             })
             .collect();

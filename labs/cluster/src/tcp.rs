@@ -40,9 +40,10 @@
 //! is 4 bytes longer because reply references are 64-bit. The link counters keep the 8-byte
 //! convention for both, as the memory transport does, so counts compare like for like.
 //!
-//! **Not modelled.** The BEAM suspends a process that sends while its distribution buffer holds more
-//! than `dist_buf_busy_limit` (1 MiB by default). Here the link's queue is unbounded on both
-//! transports: a send never blocks, and the transports differ only in the wire.
+//! **Back-pressure.** The BEAM suspends a process that sends while its distribution buffer holds
+//! more than `dist_buf_busy_limit` (1 MiB by default). Here the link's queue is unbounded by
+//! default on both transports: a send never blocks, and the transports differ only in the wire. A
+//! [`LinkBound`](crate::LinkBound) bounds the queue the writer drains ([`crate::busy`]).
 //!
 //! **Shutdown.** Only the writer and reader tasks hold the sockets (the listener is closed once
 //! every pair is connected). Dropping the cluster shuts each node's runtime down, which drops its
@@ -52,15 +53,13 @@ use std::io;
 use std::net::{Ipv4Addr, TcpListener};
 use std::sync::Arc;
 
+use crate::link::{self, Frame, Outgoing};
+use crate::pid::NodeId;
+use crate::world::{World, node_id};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader, BufWriter};
 use tokio::net::TcpStream;
 use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
 use tokio::runtime::Handle;
-use tokio::sync::mpsc;
-
-use crate::link::{self, Frame};
-use crate::pid::NodeId;
-use crate::world::{World, node_id};
 
 /// The size of each socket end's user-space buffer: the most one `write(2)` or `read(2)` moves.
 const BUFFER_BYTES: usize = 64 * 1024;
@@ -70,10 +69,7 @@ const REPLY_BIT: u32 = 1 << 31;
 
 /// Connects every pair of nodes and starts, on each end, a writer for the outgoing link and a
 /// reader for the incoming one. `queues[from * len + to]` is the queue of the link `from → to`.
-pub(crate) fn start(
-    world: &Arc<World>,
-    mut queues: Vec<Option<mpsc::UnboundedReceiver<Frame>>>,
-) -> io::Result<()> {
+pub(crate) fn start(world: &Arc<World>, mut queues: Vec<Option<Outgoing>>) -> io::Result<()> {
     let len = world.len();
     let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))?;
     // Connect every pair before starting any task, so that a failure leaves nothing running.
@@ -121,12 +117,7 @@ fn register(socket: std::net::TcpStream, runtime: &Handle) -> io::Result<TcpStre
 
 /// Starts one node's end of a connection: the writer of the link `here → there` and the reader of
 /// the link `there → here`, both on `here`'s runtime.
-fn serve(
-    world: &Arc<World>,
-    here: NodeId,
-    socket: TcpStream,
-    outgoing: mpsc::UnboundedReceiver<Frame>,
-) {
+fn serve(world: &Arc<World>, here: NodeId, socket: TcpStream, outgoing: Outgoing) {
     let (incoming, out) = socket.into_split();
     let runtime = &world.node(here).runtime;
     runtime.spawn(write(outgoing, out));
@@ -139,7 +130,7 @@ fn serve(
 /// It writes every frame already queued into the buffer, then flushes: the sender never waits for
 /// the socket, and a burst of sends becomes a few large writes. It stops when the link's queue
 /// closes or the connection breaks (at shutdown); the link then refuses further sends.
-async fn write(mut frames: mpsc::UnboundedReceiver<Frame>, socket: OwnedWriteHalf) {
+async fn write(mut frames: Outgoing, socket: OwnedWriteHalf) {
     let mut socket = BufWriter::with_capacity(BUFFER_BYTES, socket);
     while let Some(first) = frames.recv().await {
         let mut next = Some(first);
@@ -147,7 +138,7 @@ async fn write(mut frames: mpsc::UnboundedReceiver<Frame>, socket: OwnedWriteHal
             if write_frame(&mut socket, &frame).await.is_err() {
                 return;
             }
-            next = frames.try_recv().ok();
+            next = frames.try_recv();
         }
         if socket.flush().await.is_err() {
             return;

@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use tokio::runtime::Handle;
 
+use crate::busy::LinkBound;
 use crate::error::CallerGone;
 use crate::link::{self, Frame, Link, Transport};
 use crate::pid::NodeId;
@@ -35,8 +36,12 @@ pub(crate) struct World {
 
 impl World {
     /// Builds the world for nodes running on `runtimes` and starts the tasks that carry each
-    /// link's frames over `transport`.
-    pub(crate) fn start(runtimes: Vec<Handle>, transport: Transport) -> io::Result<Arc<World>> {
+    /// link's frames over `transport`. Every link is bounded by `bound`.
+    pub(crate) fn start(
+        runtimes: Vec<Handle>,
+        transport: Transport,
+        bound: LinkBound,
+    ) -> io::Result<Arc<World>> {
         let len = runtimes.len();
         let mut links = Vec::with_capacity(len * len);
         // The receiving end of each link's queue, indexed like `links`.
@@ -47,7 +52,7 @@ impl World {
                     links.push(None);
                     queues.push(None);
                 } else {
-                    let (link, frames) = Link::new();
+                    let (link, frames) = Link::new(bound);
                     links.push(Some(link));
                     queues.push(Some(frames));
                 }

@@ -32,7 +32,7 @@ use crate::common::stats::{median, nanos};
 use crate::common::units::group_digits;
 use crate::send_cost::measure::channels::{TokioBounded, TokioUnbounded, crossbeam, std_mpsc};
 use crate::send_cost::measure::processes::{ClusterSend, OneByOne};
-use crate::send_cost::measure::rigs::{Place, SendRig, Via};
+use crate::send_cost::measure::rigs::{Place, SendRig, Via, Waits};
 
 /// Every rig, in the order of the results table, with the cluster's links in memory.
 pub fn all_rigs() -> std::io::Result<Vec<Box<dyn SendRig>>> {
@@ -41,8 +41,9 @@ pub fn all_rigs() -> std::io::Result<Vec<Box<dyn SendRig>>> {
 
 /// Every rig, in the order of the results table: the channels, a cluster send on the same node,
 /// then a cluster send to another node over each of `transports` (`cluster_remote` in memory,
-/// `cluster_remote_tcp` over loopback TCP). The same-node send never crosses a link, so it runs
-/// once, on the first transport's cluster.
+/// `cluster_remote_tcp` over loopback TCP), and with TCP the same over a link bounded at the
+/// BEAM's default limit (`cluster_remote_tcp_bounded`). The same-node send never crosses a link,
+/// so it runs once, on the first transport's cluster.
 pub fn rigs_over(transports: &[Transport]) -> std::io::Result<Vec<Box<dyn SendRig>>> {
     let first = transports.first().copied().unwrap_or_default();
     let mut rigs: Vec<Box<dyn SendRig>> = vec![
@@ -54,6 +55,10 @@ pub fn rigs_over(transports: &[Transport]) -> std::io::Result<Vec<Box<dyn SendRi
     ];
     for &transport in transports {
         rigs.push(Box::new(ClusterSend::over(true, transport)?));
+    }
+    if transports.contains(&Transport::Tcp) {
+        let bounded = ClusterSend::on(Via::ClusterRemoteTcpBounded, Transport::Tcp)?;
+        rigs.push(Box::new(bounded));
     }
     Ok(rigs)
 }
@@ -110,6 +115,8 @@ pub struct PerSend {
     pub via: Via,
     /// Its time per send, ns.
     pub spread: Spread,
+    /// For a send across a link, what its sender waited for the link over the timed rounds.
+    pub waits: Option<Waits>,
 }
 
 /// One event to every member, one send each, on one cluster.
@@ -140,14 +147,21 @@ impl Measured {
             .map_or(f64::NAN, |s| s.spread.median)
     }
 
-    /// The cluster rigs to another node that ran, with the place of their receivers.
+    /// The cluster rigs to another node over unbounded links that ran, one per transport, with
+    /// the place of their receivers.
     pub fn remote_sends(&self) -> impl Iterator<Item = (&PerSend, Transport)> {
         self.per_send
             .iter()
+            .filter(|s| !s.via.bounded())
             .filter_map(|s| match s.via.facts().place {
                 Some(Place::OtherNode(transport)) => Some((s, transport)),
                 _ => None,
             })
+    }
+
+    /// The rigs that crossed a link, with what their senders waited for it.
+    pub fn link_waits(&self) -> impl Iterator<Item = (Via, Waits)> + '_ {
+        self.per_send.iter().filter_map(|s| Some((s.via, s.waits?)))
     }
 }
 
@@ -162,6 +176,7 @@ pub fn time_sends(
     for mut rig in rigs {
         progress.step(rig.key());
         rig.send_batch(sends.div_ceil(10))?; // warm up: allocate, wake threads
+        let waited_before = rig.link_waits();
         let mut samples = Vec::with_capacity(rounds);
         for _ in 0..rounds {
             samples.push(rig.send_batch(sends)?.as_nanos() as f64 / sends as f64);
@@ -169,6 +184,10 @@ pub fn time_sends(
         per_send.push(PerSend {
             via: rig.via(),
             spread: Spread::of(samples),
+            waits: rig
+                .link_waits()
+                .zip(waited_before)
+                .map(|(now, then)| now.since(then)),
         });
         progress.done();
     }
@@ -230,6 +249,27 @@ mod tests {
         assert_eq!(
             vias,
             [Via::ClusterLocal, Via::ClusterRemote, Via::ClusterRemoteTcp]
+        );
+    }
+
+    #[test]
+    fn tcp_brings_the_bounded_rig_after_the_unbounded_ones() {
+        let vias = |transports: &[Transport]| -> Vec<Via> {
+            let rigs = rigs_over(transports).unwrap();
+            rigs.iter().map(|rig| rig.via()).skip(4).collect()
+        };
+        assert_eq!(
+            vias(&Transport::ALL),
+            [
+                Via::ClusterLocal,
+                Via::ClusterRemote,
+                Via::ClusterRemoteTcp,
+                Via::ClusterRemoteTcpBounded
+            ]
+        );
+        assert_eq!(
+            vias(&[Transport::Memory]),
+            [Via::ClusterLocal, Via::ClusterRemote]
         );
     }
 }

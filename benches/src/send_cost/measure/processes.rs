@@ -9,10 +9,10 @@
 use std::sync::mpsc as std_mpsc;
 use std::time::{Duration, Instant};
 
-use cluster::{Cluster, Pid, Process, Transport};
+use cluster::{Cluster, NodeId, Pid, Process, Transport};
 
 use crate::send_cost::measure::event::Presence;
-use crate::send_cost::measure::rigs::{PATIENCE, Place, Received, SendRig, Via};
+use crate::send_cost::measure::rigs::{PATIENCE, Place, Received, SendRig, Via, Waits};
 
 /// A cluster send: to a process on the sender's node, or across a link to another node.
 pub struct ClusterSend {
@@ -32,10 +32,19 @@ impl ClusterSend {
 
     /// [`ClusterSend::new`] on a cluster whose links use `transport`.
     pub fn over(remote: bool, transport: Transport) -> std::io::Result<Self> {
+        ClusterSend::on(Via::to(Place::of(remote, transport)), transport)
+    }
+
+    /// The cluster send `via` (to a process on node 0 or node 1, as its place says), on a
+    /// two-node cluster whose links use `transport` and the bound `via` names.
+    pub fn on(via: Via, transport: Transport) -> std::io::Result<Self> {
+        let facts = via.facts();
+        let remote = matches!(facts.place, Some(Place::OtherNode(_)));
         let cluster = Cluster::builder()
             .nodes(2)
             .threads_per_node(1)
             .transport(transport)
+            .link_bound(facts.bound)
             .build()?;
         let received = Received::default();
         let counter = received.clone();
@@ -50,7 +59,7 @@ impl ClusterSend {
             target,
             received,
             sent: 0,
-            via: Via::to(Place::of(remote, transport)),
+            via,
         })
     }
 
@@ -82,6 +91,14 @@ impl SendRig for ClusterSend {
         self.sent += n;
         self.received.wait_for(self.sent, self.key())?;
         Ok(spent)
+    }
+
+    fn link_waits(&self) -> Option<Waits> {
+        let link = self.cluster.stats().link(NodeId(0), self.target.node())?;
+        Some(Waits {
+            suspensions: link.suspensions,
+            suspended_ns: link.suspended_ns,
+        })
     }
 }
 

@@ -18,7 +18,7 @@ use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use cluster::Transport;
+use cluster::{LinkBound, Transport};
 
 use crate::send_cost::measure::event::Presence;
 
@@ -35,6 +35,39 @@ pub trait SendRig {
     }
     /// Sends `n` events; returns the time the sender spent, once the receiver has them all.
     fn send_batch(&mut self, n: u64) -> Result<Duration, String>;
+    /// For a send across a link, how often and how long its senders have waited for the link so
+    /// far (a bounded link, `busy_dist_port`'s counterpart); `None` where no link is crossed.
+    fn link_waits(&self) -> Option<Waits> {
+        None
+    }
+}
+
+/// What senders spent waiting for a busy link ([`cluster::LinkStats::suspensions`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Waits {
+    /// Sends that found the link over its bound and waited.
+    pub suspensions: u64,
+    /// The time they waited, in all, ns.
+    pub suspended_ns: u64,
+}
+
+/// A link bound as the table writes it, in the units `+zdbbl` thinks in: `1 MiB`, `64 KiB`.
+pub fn bound_words(bytes: u64) -> String {
+    match bytes {
+        b if b >= 1 << 20 && b % (1 << 20) == 0 => format!("{} MiB", b >> 20),
+        b if b >= 1 << 10 && b % (1 << 10) == 0 => format!("{} KiB", b >> 10),
+        b => format!("{b} B"),
+    }
+}
+
+impl Waits {
+    /// What happened between `earlier` and `self`.
+    pub fn since(self, earlier: Waits) -> Waits {
+        Waits {
+            suspensions: self.suspensions - earlier.suspensions,
+            suspended_ns: self.suspended_ns - earlier.suspended_ns,
+        }
+    }
 }
 
 /// What a rig sends through, in the order of the results table.
@@ -54,6 +87,9 @@ pub enum Via {
     ClusterRemote,
     /// The same over loopback TCP, as distributed Erlang crosses it.
     ClusterRemoteTcp,
+    /// The same over a TCP link bounded at the BEAM's default dist buffer busy limit (1 MiB): the
+    /// sender waits while the link holds more.
+    ClusterRemoteTcpBounded,
 }
 
 /// Everything the scenario says about one rig.
@@ -65,6 +101,8 @@ pub struct Facts {
     pub label: &'static str,
     /// For a send through the cluster, where its receivers are; `None` for a bare channel.
     pub place: Option<Place>,
+    /// The bound of the cluster's links ([`LinkBound::Unbounded`] but for one rig).
+    pub bound: LinkBound,
     /// Whether the blog's `send/2` figure stands beside it in the table. The blog timed a send
     /// between two processes: beside the cluster's sends, never a bare channel's.
     pub beside_blog: bool,
@@ -81,7 +119,7 @@ pub enum Place {
 
 impl Via {
     /// Every rig, in table order.
-    pub const ALL: [Via; 7] = [
+    pub const ALL: [Via; 8] = [
         Via::TokioUnbounded,
         Via::TokioBounded,
         Via::Crossbeam,
@@ -89,6 +127,7 @@ impl Via {
         Via::ClusterLocal,
         Via::ClusterRemote,
         Via::ClusterRemoteTcp,
+        Via::ClusterRemoteTcpBounded,
     ];
 
     /// Its key, name, place and whether the blog's figure stands beside it: one row per rig,
@@ -99,53 +138,74 @@ impl Via {
                 key: "tokio_unbounded",
                 label: "tokio mpsc, unbounded",
                 place: None,
+                bound: LinkBound::Unbounded,
                 beside_blog: false,
             },
             Via::TokioBounded => Facts {
                 key: "tokio_bounded",
                 label: "tokio mpsc, bounded (1,024)",
                 place: None,
+                bound: LinkBound::Unbounded,
                 beside_blog: false,
             },
             Via::Crossbeam => Facts {
                 key: "crossbeam",
                 label: "crossbeam-channel, unbounded",
                 place: None,
+                bound: LinkBound::Unbounded,
                 beside_blog: false,
             },
             Via::StdMpsc => Facts {
                 key: "std_mpsc",
                 label: "std mpsc",
                 place: None,
+                bound: LinkBound::Unbounded,
                 beside_blog: false,
             },
             Via::ClusterLocal => Facts {
                 key: "cluster_local",
                 label: "cluster send, same node",
                 place: Some(Place::SameNode),
+                bound: LinkBound::Unbounded,
                 beside_blog: true,
             },
             Via::ClusterRemote => Facts {
                 key: "cluster_remote",
                 label: "cluster send, other node",
                 place: Some(Place::OtherNode(Transport::Memory)),
+                bound: LinkBound::Unbounded,
                 beside_blog: true,
             },
             Via::ClusterRemoteTcp => Facts {
                 key: "cluster_remote_tcp",
                 label: "cluster send, other node, over loopback TCP",
                 place: Some(Place::OtherNode(Transport::Tcp)),
+                bound: LinkBound::Unbounded,
+                beside_blog: true,
+            },
+            Via::ClusterRemoteTcpBounded => Facts {
+                key: "cluster_remote_tcp_bounded",
+                label: "cluster send, other node, over loopback TCP, link bounded at 1 MiB",
+                place: Some(Place::OtherNode(Transport::Tcp)),
+                bound: LinkBound::BEAM_DEFAULT,
                 beside_blog: true,
             },
         }
     }
 
-    /// The cluster send whose receivers are at `place`.
+    /// The cluster send whose receivers are at `place`, over unbounded links.
     pub fn to(place: Place) -> Via {
         Via::ALL
             .into_iter()
-            .find(|via| via.facts().place == Some(place))
+            .find(|via| {
+                via.facts().place == Some(place) && via.facts().bound == LinkBound::Unbounded
+            })
             .expect("every place has its rig")
+    }
+
+    /// Whether its sender may wait for a bounded link.
+    pub fn bounded(self) -> bool {
+        self.facts().bound != LinkBound::Unbounded
     }
 }
 
@@ -213,7 +273,7 @@ mod tests {
     #[test]
     fn every_place_has_one_rig_and_every_key_is_its_own() {
         for via in Via::ALL {
-            if let Some(place) = via.facts().place {
+            if let Some(place) = via.facts().place.filter(|_| !via.bounded()) {
                 assert_eq!(Via::to(place), via);
             }
             // The blog timed a send between processes: only the cluster's sends stand beside it.
@@ -225,5 +285,17 @@ mod tests {
             let same = Via::ALL.iter().filter(|v| v.facts().key == via.facts().key);
             assert_eq!(same.count(), 1, "{via:?}");
         }
+    }
+
+    #[test]
+    fn the_bounded_rig_is_bounded_at_the_beams_default_and_says_so() {
+        let facts = Via::ClusterRemoteTcpBounded.facts();
+        assert_eq!(facts.bound, LinkBound::Bytes(1 << 20));
+        assert_eq!(facts.bound, LinkBound::BEAM_DEFAULT);
+        assert!(facts.label.contains("1 MiB"), "{}", facts.label);
+        assert_eq!(Via::to(facts.place.unwrap()), Via::ClusterRemoteTcp);
+        assert_eq!(bound_words(1 << 20), "1 MiB");
+        assert_eq!(bound_words(64 << 10), "64 KiB");
+        assert_eq!(bound_words(1000), "1000 B");
     }
 }
