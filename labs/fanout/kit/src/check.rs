@@ -28,14 +28,14 @@ use crate::{Event, Fanout};
 
 /// How long any one check may take before it is called stuck: longer in a debug build, where a
 /// plain `cargo test` runs every suite's checks side by side, unoptimized, on what may be 2 cores.
-pub const LIMIT: Duration = Duration::from_secs(if cfg!(debug_assertions) { 40 } else { 10 });
+pub const LIMIT: Duration = Duration::from_secs(if cfg!(debug_assertions) { 40 } else { 20 });
 
 /// Session nodes in every check's cluster (plus the guild's node 0).
 pub const SESSION_NODES: usize = 3;
 
 /// The rig gives up a little before the watchdog, so a slow or lossy strategy gets the rig's more
 /// precise sentence ("only 2,990 of 3,000 deliveries").
-const RIG_PATIENCE: Duration = Duration::from_secs(if cfg!(debug_assertions) { 35 } else { 8 });
+const RIG_PATIENCE: Duration = Duration::from_secs(if cfg!(debug_assertions) { 35 } else { 18 });
 
 /// Events in the order check; 1,000 in an optimized build (CI and `workbook labs` run
 /// `--release`), fewer in a debug build so a plain `cargo test` stays within the watchdog.
@@ -93,7 +93,7 @@ fn verified<F: Fanout>(rig: &Rig<F>) {
 pub fn every_member_gets_every_event_once<F: Fanout>() {
     within(
         LIMIT,
-        "20 publishes to 3,000 members did not complete in 10 s: a deadlock, or a lost batch?",
+        "20 publishes to 3,000 members did not complete: a deadlock, or a lost batch?",
         || {
             let mut rig = rig_over_all_nodes::<F>(3_000);
             for _ in 0..20 {
@@ -115,7 +115,7 @@ pub fn members_see_publish_order<F: Fanout>() {
 pub fn publish_order_with<F: Fanout>(events: usize, members: usize) {
     within(
         LIMIT,
-        "the order check (many events in flight to many members) did not complete in 10 s",
+        "the order check (many events in flight to many members) did not complete",
         move || {
             let mut rig = rig_over_all_nodes::<F>(members);
             ok(rig.publish_all(&vec![0; events]));
@@ -155,7 +155,7 @@ pub fn an_empty_member_list_is_fine<F: Fanout>() {
 pub fn one_member_alone_and_in_a_group<F: Fanout>() {
     within(
         LIMIT,
-        "1,000 publishes alternating between one and three members did not complete in 10 s",
+        "1,000 publishes alternating between one and three members did not complete",
         || {
             let cluster = cluster();
             let sessions = Sessions::spawn(&cluster, &[0, 1, 1, 1]);
@@ -174,7 +174,7 @@ pub fn one_member_alone_and_in_a_group<F: Fanout>() {
 pub fn members_on_the_guilds_own_node<F: Fanout>() {
     within(
         LIMIT,
-        "20 publishes to 2,000 members on the guild's own node did not complete in 10 s",
+        "20 publishes to 2,000 members on the guild's own node did not complete",
         || {
             let mut rig = Rig::<F>::new(cluster(), &[2_000]);
             rig.set_patience(RIG_PATIENCE);
@@ -191,7 +191,7 @@ pub fn members_on_the_guilds_own_node<F: Fanout>() {
 pub fn a_dead_member_does_not_stop_the_others<F: Fanout>() {
     within(
         LIMIT,
-        "publishes to a member list with dead members did not complete in 10 s",
+        "publishes to a member list with dead members did not complete",
         || {
             let cluster = cluster();
             let per_node = Sessions::spread(1_000, 1 + SESSION_NODES, 0, 1 + SESSION_NODES);
@@ -224,7 +224,7 @@ pub fn a_dead_member_does_not_stop_the_others<F: Fanout>() {
 pub fn one_cross_node_message_per_node<F: Fanout>() {
     within(
         LIMIT,
-        "50 publishes to 3,000 members did not complete in 10 s",
+        "50 publishes to 3,000 members did not complete",
         || {
             const PUBLISHES: u64 = 50;
             let mut rig = rig_over_all_nodes::<F>(3_000);
@@ -273,7 +273,7 @@ fn pids_by_node() -> (Cluster, Vec<Vec<Pid<Event>>>) {
 pub fn worker_for_is_the_same_every_time(worker_for: fn(Pid<Event>, usize) -> usize) {
     within(
         LIMIT,
-        "worker_for did not return for 10 s: does it wait for something?",
+        "worker_for did not return: does it wait for something?",
         move || {
             let (_cluster, by_node) = pids_by_node();
             for workers in SPREAD_WORKERS {
@@ -306,7 +306,7 @@ pub fn worker_for_is_the_same_every_time(worker_for: fn(Pid<Event>, usize) -> us
 pub fn worker_for_spreads_a_nodes_members(worker_for: fn(Pid<Event>, usize) -> usize) {
     within(
         LIMIT,
-        "worker_for did not return for 10 s: does it wait for something?",
+        "worker_for did not return: does it wait for something?",
         move || {
             let (_cluster, by_node) = pids_by_node();
             for workers in SPREAD_WORKERS.into_iter().filter(|&w| w > 1) {
