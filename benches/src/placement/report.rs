@@ -98,18 +98,6 @@ pub fn tables(measured: &Measured, keys: usize) -> String {
             f.capabilities.cannot().join("; "),
         ]
     });
-    let points: Vec<Vec<String>> = measured
-        .by_points
-        .iter()
-        .map(|(points, b)| {
-            let ratio = |v: f64| format!("{v:.3}");
-            vec![
-                points.to_string(),
-                ratio(b.peak_to_mean),
-                ratio(b.min_to_mean),
-            ]
-        })
-        .collect();
     let speed_header = [
         "way",
         "lookup",
@@ -141,11 +129,28 @@ pub fn tables(measured: &Measured, keys: usize) -> String {
         "{}\n{}\n{}",
         captioned_table(&speed_caption, &speed_header, &speed),
         captioned_table(&moved_caption, &moved_header, &moved),
-        captioned_table(
-            "the ring's balance against its points per node.",
-            &["points per node", "peak ÷ mean", "least ÷ mean"],
-            &points
-        ),
+        points_table(measured),
+    )
+}
+
+/// The ring's balance against its points per node.
+fn points_table(measured: &Measured) -> String {
+    let points: Vec<Vec<String>> = measured
+        .by_points
+        .iter()
+        .map(|(points, b)| {
+            let ratio = |v: f64| format!("{v:.3}");
+            vec![
+                points.to_string(),
+                ratio(b.peak_to_mean),
+                ratio(b.min_to_mean),
+            ]
+        })
+        .collect();
+    captioned_table(
+        "the ring's balance against its points per node.",
+        &["points per node", "peak ÷ mean", "least ÷ mean"],
+        &points,
     )
 }
 

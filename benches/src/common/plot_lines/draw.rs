@@ -4,13 +4,16 @@
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
+use super::chart::{Area, LineChart, Series, to_text};
 use super::legend::has_markers;
 use super::style::*;
 use super::ticks::{Ticks, X_GAP, Y_GAP};
-use super::{Area, LineChart, Series, to_text};
 
 /// A label's box in pixels: left, top, right, bottom.
 type Boxed = (i32, i32, i32, i32);
+
+/// A chart as plotters draws it, on our axes.
+type Plot<'a, 'b> = ChartContext<'a, SVGBackend<'b>, Cartesian2d<Ticks, Ticks>>;
 
 pub(super) fn draw(chart: &LineChart, area: &Area<'_>) -> Result<(), String> {
     let xs = || {
@@ -87,40 +90,50 @@ pub(super) fn draw(chart: &LineChart, area: &Area<'_>) -> Result<(), String> {
             plot.draw_series(values).map_err(to_text)?;
         }
     }
-    if chart.series.len() > 1 {
-        // The names at the ends of the lines, drawn last, over every line.
-        let pixels = |s: &Series| -> Vec<(i32, i32)> {
-            s.points
-                .iter()
-                .map(|p| plot.backend_coord(&place(p)))
-                .collect()
+    name_lines(chart, &mut plot, &place)
+}
+
+/// The names of the lines written at their ends where they fit, drawn last, over every line;
+/// a lone line's name is in the legend alone.
+fn name_lines(
+    chart: &LineChart,
+    plot: &mut Plot<'_, '_>,
+    place: &dyn Fn(&(f64, f64)) -> (f64, f64),
+) -> Result<(), String> {
+    if chart.series.len() < 2 {
+        return Ok(());
+    }
+    let pixels = |s: &Series| -> Vec<(i32, i32)> {
+        s.points
+            .iter()
+            .map(|p| plot.backend_coord(&place(p)))
+            .collect()
+    };
+    let lines: Vec<Vec<(i32, i32)>> = chart.series.iter().map(pixels).collect();
+    let bounds = plot.plotting_area().get_pixel_range();
+    let mut taken: Vec<Boxed> = Vec::new();
+    for (i, series) in chart.series.iter().enumerate() {
+        let Some(end) = series.points.last().filter(|_| series.joined).map(place) else {
+            continue;
         };
-        let lines: Vec<Vec<(i32, i32)>> = chart.series.iter().map(pixels).collect();
-        let bounds = plot.plotting_area().get_pixel_range();
-        let mut taken: Vec<Boxed> = Vec::new();
-        for (i, series) in chart.series.iter().enumerate() {
-            let Some(end) = series.points.last().filter(|_| series.joined).map(place) else {
-                continue;
-            };
-            let Some((dy, boxed)) = fit_label(&series.label, i, &lines, &bounds, &taken) else {
-                continue;
-            };
-            taken.push(boxed);
-            let at = plot.backend_coord(&end);
-            let anchor = Pos::new(HPos::Right, if dy < 0 { VPos::Bottom } else { VPos::Top });
-            let style = (FONT, TEXT).into_font().color(&text_color(i)).pos(anchor);
-            let text = Text::new(series.label.clone(), (-8, dy), style);
-            // On a white ground, so the grid does not cross the name.
-            let ground = Rectangle::new(
-                [
-                    (boxed.0 - at.0 - 2, boxed.1 - at.1),
-                    (boxed.2 - at.0 + 2, boxed.3 - at.1),
-                ],
-                WHITE.mix(0.85).filled(),
-            );
-            plot.draw_series(std::iter::once(EmptyElement::at(end) + ground + text))
-                .map_err(to_text)?;
-        }
+        let Some((dy, boxed)) = fit_label(&series.label, i, &lines, &bounds, &taken) else {
+            continue;
+        };
+        taken.push(boxed);
+        let at = plot.backend_coord(&end);
+        let anchor = Pos::new(HPos::Right, if dy < 0 { VPos::Bottom } else { VPos::Top });
+        let style = (FONT, TEXT).into_font().color(&text_color(i)).pos(anchor);
+        let text = Text::new(series.label.clone(), (-8, dy), style);
+        // On a white ground, so the grid does not cross the name.
+        let ground = Rectangle::new(
+            [
+                (boxed.0 - at.0 - 2, boxed.1 - at.1),
+                (boxed.2 - at.0 + 2, boxed.3 - at.1),
+            ],
+            WHITE.mix(0.85).filled(),
+        );
+        plot.draw_series(std::iter::once(EmptyElement::at(end) + ground + text))
+            .map_err(to_text)?;
     }
     Ok(())
 }

@@ -3,8 +3,8 @@
 
 use plotters::prelude::*;
 
+use super::chart::{Area, Series, to_text};
 use super::style::*;
-use super::{Area, Series, to_text};
 
 /// A sample 30 px wide, a gap, the label, then a space before the next entry.
 fn entry_width(series: &Series) -> i32 {

@@ -18,15 +18,17 @@
 //! A new figure of a bottleneck builds [`LineChart`]s, with [`sweep`] for a figure against a
 //! parameter or [`timeline`] for one over virtual time, and draws them with [`line_charts`].
 
-use plotters::coord::Shift;
 use plotters::prelude::*;
 
+mod chart;
 mod draw;
 mod legend;
 mod style;
 mod ticks;
 
 use crate::common::units::count;
+use chart::to_text;
+pub use chart::{Axis, Band, LineChart, Series};
 use draw::draw;
 use legend::{draw_legend, legend_height};
 use style::*;
@@ -34,103 +36,6 @@ pub(crate) use style::{CHAR_PX, COLUMN_WIDTH, FONT, LEGEND_ROW, TEXT, TITLE};
 pub(crate) use ticks::{Ticks, X_GAP};
 #[cfg(test)]
 use ticks::{Y_GAP, round_125};
-
-/// One line (or a few marked points): a label and its points `(x, y)`.
-#[derive(Clone, Debug)]
-pub struct Series {
-    /// What the line is ("naive", "Manifold").
-    pub label: String,
-    /// Its points, in x order.
-    pub points: Vec<(f64, f64)>,
-    /// Joined by a line; `false` marks the points alone (a figure measured elsewhere).
-    pub joined: bool,
-}
-
-impl Series {
-    /// Points joined by a line.
-    pub fn line(label: impl Into<String>, points: Vec<(f64, f64)>) -> Series {
-        Series {
-            label: label.into(),
-            points,
-            joined: true,
-        }
-    }
-
-    /// Points marked alone, not joined.
-    pub fn points(label: impl Into<String>, points: Vec<(f64, f64)>) -> Series {
-        Series {
-            joined: false,
-            ..Series::line(label, points)
-        }
-    }
-}
-
-/// One axis: its description, scale and how a value is written.
-#[derive(Clone, Copy, Debug)]
-pub struct Axis {
-    /// The description, unit included.
-    pub label: &'static str,
-    /// Logarithmic (values at or below zero sit on a tick labelled 0) or linear.
-    pub log: bool,
-    /// How a value is written at a tick.
-    pub format: fn(f64) -> String,
-    /// Where the axis ends when the quantity has a natural end (100 %); else past the data.
-    pub max: Option<f64>,
-}
-
-impl Axis {
-    /// A linear axis.
-    pub const fn linear(label: &'static str, format: fn(f64) -> String) -> Axis {
-        Axis {
-            label,
-            log: false,
-            format,
-            max: None,
-        }
-    }
-
-    /// A logarithmic axis.
-    pub const fn log(label: &'static str, format: fn(f64) -> String) -> Axis {
-        Axis {
-            log: true,
-            ..Axis::linear(label, format)
-        }
-    }
-
-    /// The same axis, ending at `max`.
-    pub const fn up_to(self, max: f64) -> Axis {
-        Axis {
-            max: Some(max),
-            ..self
-        }
-    }
-}
-
-/// A stretch of the x axis shaded and named ("registries down").
-#[derive(Clone, Debug)]
-pub struct Band {
-    /// Where it starts and ends, in x units.
-    pub from: f64,
-    /// Where it ends.
-    pub to: f64,
-    /// What happened then, written at its top.
-    pub label: String,
-}
-
-/// A chart of lines sharing two axes.
-#[derive(Clone, Debug)]
-pub struct LineChart {
-    /// The chart's title.
-    pub title: String,
-    /// The horizontal axis.
-    pub x: Axis,
-    /// The vertical axis.
-    pub y: Axis,
-    /// The lines, each styled by its place: the same place is the same line in every chart.
-    pub series: Vec<Series>,
-    /// A stretch of x to shade, if any.
-    pub band: Option<Band>,
-}
 
 // ---- timelines: the shared shape of the stampede's, the outage's and the reconnect's charts ----
 
@@ -183,8 +88,6 @@ pub fn timelines<T>(
 }
 
 // ---- drawing ----
-
-type Area<'a> = DrawingArea<SVGBackend<'a>, Shift>;
 
 /// Draws `charts` one under the other into an SVG document as wide as the book's column
 /// ([`COLUMN_WIDTH`]), so the page never shrinks their text. Charts that all show the same lines
@@ -242,10 +145,6 @@ fn add_dashes(svg: &str) -> String {
         out = out.replace(&stroke, &format!("{stroke} stroke-dasharray=\"{dash}\""));
     }
     out
-}
-
-fn to_text(error: impl std::fmt::Display) -> String {
-    format!("could not draw the plot: {error}")
 }
 
 #[cfg(test)]
