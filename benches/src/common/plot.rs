@@ -302,6 +302,35 @@ fn to_text(error: impl std::fmt::Display) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::common::units::{human_ns, tick_ns};
+
+    #[test]
+    fn a_dot_plot_fits_the_column_and_names_every_source_shown() {
+        let panel = Panel {
+            title: "One send".into(),
+            axis: "time per send (log scale)".into(),
+            dots: vec![
+                Dot::measured("std mpsc", 20.0),
+                Dot::beam_here("BEAM here send/2", 300.0),
+                Dot::blog("BEAM send/2", 30e3, 70e3),
+            ],
+            format: human_ns,
+            tick: tick_ns,
+        };
+        let svg = dot_plot(&[panel.clone(), panel]).unwrap();
+        assert!(svg.starts_with(&format!("<svg width=\"{COLUMN_WIDTH}\"")));
+        for source in Source::ALL {
+            assert_eq!(svg.matches(source.said()).count(), 1, "{}", source.said());
+        }
+        assert_eq!(svg.matches("std mpsc: 20 ns").count(), 2, "a row per panel");
+        assert!(svg.contains("BEAM send/2: 30.0 µs–70.0 µs (blog)"));
+        let smallest = svg
+            .split("font-size=\"")
+            .skip(1)
+            .map(|rest| rest[..rest.find('"').unwrap()].parse::<f64>().unwrap())
+            .fold(f64::MAX, f64::min);
+        assert!(smallest >= 12.0, "text of {smallest} px");
+    }
 
     #[test]
     fn stack_shifts_the_second_document_down() {

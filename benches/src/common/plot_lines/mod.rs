@@ -212,6 +212,27 @@ mod tests {
             svg.contains("stroke-dasharray=\"9 4\""),
             "the second line is not dashed"
         );
-        assert_eq!(svg.matches(">\nnaive\n<").count(), 1, "one shared legend");
+        // Names at the ends of lines are anchored at their end; the legend's are not.
+        let texts: Vec<&str> = svg.split("<text").skip(1).collect();
+        let named = |anchored: bool| {
+            let naive = texts.iter().filter(|t| t.contains(">\nnaive\n<"));
+            naive
+                .filter(|t| t.contains("text-anchor=\"end\"") == anchored)
+                .count()
+        };
+        assert_eq!(named(false), 1, "one shared legend");
+        assert!(named(true) >= 1, "no line named at its end");
+        assert_text_fits_the_column(&svg);
+    }
+
+    /// The figure is no wider than the book's column, and its smallest text is 12 px.
+    fn assert_text_fits_the_column(svg: &str) {
+        assert!(svg.starts_with(&format!("<svg width=\"{COLUMN_WIDTH}\"")));
+        let sizes = svg.split("font-size=\"").skip(1).map(|rest| {
+            let size = &rest[..rest.find('"').unwrap()];
+            size.parse::<f64>().unwrap()
+        });
+        let smallest = sizes.fold(f64::MAX, f64::min);
+        assert!((12.0..100.0).contains(&smallest), "text of {smallest} px");
     }
 }
