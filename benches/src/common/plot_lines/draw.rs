@@ -12,6 +12,9 @@ use super::ticks::{Ticks, X_GAP, Y_GAP};
 /// A label's box in pixels: left, top, right, bottom.
 type Boxed = (i32, i32, i32, i32);
 
+/// Where a point `(x, y)` is plotted on a chart's axes.
+type Place<'a> = dyn Fn(&(f64, f64)) -> (f64, f64) + 'a;
+
 /// A chart as plotters draws it, on our axes.
 type Plot<'a, 'b> = ChartContext<'a, SVGBackend<'b>, Cartesian2d<Ticks, Ticks>>;
 
@@ -95,11 +98,7 @@ pub(super) fn draw(chart: &LineChart, area: &Area<'_>) -> Result<(), String> {
 
 /// The names of the lines written at their ends where they fit, drawn last, over every line;
 /// a lone line's name is in the legend alone.
-fn name_lines(
-    chart: &LineChart,
-    plot: &mut Plot<'_, '_>,
-    place: &dyn Fn(&(f64, f64)) -> (f64, f64),
-) -> Result<(), String> {
+fn name_lines(chart: &LineChart, plot: &mut Plot<'_, '_>, place: &Place<'_>) -> Result<(), String> {
     if chart.series.len() < 2 {
         return Ok(());
     }
