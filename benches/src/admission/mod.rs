@@ -110,6 +110,7 @@ impl Scenario for Admission {
             blog: crate::common::blog::stampede(),
             table: report::tables(&runs),
             svg: report::plot(&runs)?,
+            more_svgs: Vec::new(),
             checks: bars::checks(&runs),
         })
     }

@@ -8,9 +8,8 @@ use adaptive_limit_kit::figures::CaseRun;
 use adaptive_limit_kit::strategies::{Strategy, StrategyParameters};
 use serde_json::{Map, Value, json};
 
-use crate::common::plot::stack;
 use crate::common::plot_lines::{Axis, Band, LineChart, Series, line_charts, timeline};
-use crate::common::report::markdown_table;
+use crate::common::report::captioned_table;
 use crate::common::units::count;
 
 /// Samples per second in the model's timeline (a tick every 100 ms); the results keep one a second.
@@ -109,12 +108,13 @@ pub fn tables(runs: &[CaseRun]) -> String {
             .iter()
             .find(|r| r.case == case)
             .map_or(0.0, |r| r.figures.ideal_s);
-        out += &format!(
-            "Case `{}`: {} (all served ÷ the ideal {ideal:.1} s; recovery from the trigger's end).\n\n",
+        let caption = format!(
+            "case `{}`, {} (all served ÷ the ideal {ideal:.1} s; recovery from the trigger's end).",
             case.name(),
             about(case)
         );
-        out += &markdown_table(
+        out += &captioned_table(
+            &caption,
             &[
                 "strategy",
                 "served",
@@ -177,9 +177,5 @@ pub fn plot(runs: &[CaseRun]) -> Result<String, String> {
     });
     charts.push(limit);
     // One chart a row, each as wide as the book's column, so its text is not shrunk.
-    let rows = charts
-        .iter()
-        .map(|chart| line_charts(std::slice::from_ref(chart)))
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(stack(&rows))
+    line_charts(&charts)
 }

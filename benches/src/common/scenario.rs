@@ -65,6 +65,8 @@ pub struct Outcome {
     pub table: String,
     /// The SVG plot the chapter includes.
     pub svg: String,
+    /// Further figures, each its own idea, written as `<scenario>-<name>.svg` (empty for most).
+    pub more_svgs: Vec<(&'static str, String)>,
     /// The scenario's bars (the figures the workbook promises), checked on this run. A missed bar is
     /// reported and recorded, not an error: speed on a shared machine is evidence, not a verdict.
     /// Broken invariants (lost or reordered messages, conservation) are errors: `run` returns `Err`.

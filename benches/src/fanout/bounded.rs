@@ -14,7 +14,7 @@ use fanout_kit::sessions::Sessions;
 use serde_json::{Value, json};
 use solution_fanout::manifold::Manifold;
 
-use crate::common::report::markdown_table;
+use crate::common::report::captioned_table;
 use crate::common::scenario::Progress;
 use crate::common::stats::{nanos, percentile};
 use crate::common::units::{group_digits, human_ns};
@@ -121,10 +121,10 @@ pub fn table(bursts: &[Burst; 2], publishes: usize) -> String {
         "guild's suspensions",
         "time suspended, in all",
     ];
-    format!(
+    let caption = format!(
         "The guild waiting for a full link: Manifold's {publishes} back-to-back publishes over \
          loopback TCP, on links unbounded and bounded at the BEAM's default 1 MiB \
-         (`busy_dist_port`'s rule; the BEAM column's guild counts its own suspensions).\n\n{}",
-        markdown_table(&header, &rows)
-    )
+         (`busy_dist_port`'s rule; the BEAM column's guild counts its own suspensions)"
+    );
+    captioned_table(&caption, &header, &rows)
 }

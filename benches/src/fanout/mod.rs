@@ -197,6 +197,7 @@ impl Scenario for FanoutScenario {
         Ok(Outcome {
             table,
             svg: report::plot(&runs, beam_run.as_ref())?,
+            more_svgs: Vec::new(),
             blog: report::blog(),
             figures,
             checks,

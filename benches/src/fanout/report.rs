@@ -13,7 +13,7 @@ use serde_json::{Map, Value, json};
 use crate::common::beam::{self as beam_column, BeamRun};
 use crate::common::blog;
 use crate::common::plot_lines::{Axis, LineChart, Series, line_charts};
-use crate::common::report::markdown_table;
+use crate::common::report::captioned_table;
 use crate::common::scenario::Check;
 use crate::common::stats::mean;
 use crate::common::units::{bytes_text, bytes_tick, count, group_digits, human_ns, tick_ns};
@@ -182,7 +182,9 @@ pub fn table(
         fanout_kit::EVENT_BODY_BYTES
     );
     out += &transport_note(runs, publishes);
-    out += &strategy_table(runs, beam);
+    out += &strategy_table(runs);
+    out += "\n";
+    out += &comparison_table(runs, beam);
     if let Some(beam) = beam {
         out += &beam::note(beam);
     }
@@ -198,26 +200,44 @@ pub fn table(
     out
 }
 
-/// One row per run: its times, traffic and violations, the BEAM's cell and the blog's.
-fn strategy_table(runs: &[Run], beam: Option<&BeamRun>) -> String {
-    let mut rows: Vec<Vec<String>> = runs.iter().map(row).collect();
-    let mut header: Vec<String> = [
+/// The publish's cost, one row per run: the guild's time and CPU, and the traffic between nodes.
+fn strategy_table(runs: &[Run]) -> String {
+    let rows: Vec<Vec<String>> = runs.iter().map(cost_row).collect();
+    let header = [
         "strategy",
         "in the guild: mean (median)",
         "guild thread CPU time: mean",
         "in the guild, one publish at a time: mean",
-        "until the last member has it: p50 / p99",
         "messages between nodes",
         "bytes between nodes",
+    ];
+    captioned_table(
+        "what one publish costs the guild, and the traffic it sends between nodes.",
+        &header,
+        &rows,
+    )
+}
+
+/// Delivery and order, one row per run, beside the BEAM's and the blog's figures.
+fn comparison_table(runs: &[Run], beam: Option<&BeamRun>) -> String {
+    let mut rows: Vec<Vec<String>> = runs.iter().map(delivery_row).collect();
+    let mut header: Vec<String> = [
+        "strategy",
+        "until the last member has it: p50 / p99",
         "order violations",
         "BEAM, from the blog",
     ]
     .map(str::to_owned)
     .into();
     let cells = runs.iter().map(|run| beam::cell(beam, run.strategy));
-    beam_column::add_column(beam, &mut header, &mut rows, 8, cells.collect());
+    beam_column::add_column(beam, &mut header, &mut rows, 3, cells.collect());
     let header: Vec<&str> = header.iter().map(String::as_str).collect();
-    markdown_table(&header, &rows)
+    captioned_table(
+        "when the last member has the event, whether each got every event in order, and the \
+         BEAM's figures beside them.",
+        &header,
+        &rows,
+    )
 }
 
 /// A run's name in the tables: its strategy's, and its wire when not in memory.
@@ -264,17 +284,19 @@ fn delivery_table(runs: &[Run], beam: Option<&BeamRun>) -> String {
         "in the guild, back to back: median",
         "publishes each way",
     ];
+    let caption = "delivery, per publish, from its start until the last member has the event: \
+                   one publish at a time (each after the previous reached every member), then back \
+                   to back (each among the others still in flight, its backlog included), measured \
+                   the same way on both sides (the BEAM's last member stamps its own receive, as \
+                   the Rust's does).";
     format!(
-        "\n*Delivery, per publish, from its start until the last member has the event: one \
-         publish at a time (each after the previous reached every member), then back to back \
-         (each among the others still in flight, its backlog included), measured the same way on \
-         both sides (the BEAM's last member stamps its own receive, as the Rust's does).*\n\n{}{}",
-        markdown_table(&header, &rows),
+        "\n{}{}",
+        captioned_table(caption, &header, &rows),
         beam.map_or(String::new(), beam::back_to_back_note)
     )
 }
 
-fn row(run: &Run) -> Vec<String> {
+fn cost_row(run: &Run) -> Vec<String> {
     let m = &run.main;
     vec![
         run_name(run),
@@ -285,13 +307,20 @@ fn row(run: &Run) -> Vec<String> {
         ),
         human_ns(m.in_guild_cpu_mean()),
         human_ns(mean(&m.isolated_in_guild_ns)),
+        format!("{:.0}", m.cross_node_messages),
+        bytes_text(m.cross_node_bytes),
+    ]
+}
+
+fn delivery_row(run: &Run) -> Vec<String> {
+    let m = &run.main;
+    vec![
+        run_name(run),
         format!(
             "{} / {}",
             human_ns(m.delivery(50.0)),
             human_ns(m.delivery(99.0))
         ),
-        format!("{:.0}", m.cross_node_messages),
-        bytes_text(m.cross_node_bytes),
         format!("{}", m.order_violations),
         blog_cell(run),
     ]
@@ -327,7 +356,11 @@ fn bars_table(checks: &[Check]) -> String {
             ]
         })
         .collect();
-    markdown_table(&["the bar", "this run", ""], &bars)
+    captioned_table(
+        "the scenario's bars, reached or missed on this run.",
+        &["the bar", "this run", ""],
+        &bars,
+    )
 }
 
 /// Which wire the rows ran over, and the TCP rows' fewer publishes if they had fewer.

@@ -136,6 +136,7 @@ impl Scenario for PlacementScenario {
             blog: blog::ring_structure(),
             table: report::tables(&measured, kit.keys),
             svg: report::plot(&measured)?,
+            more_svgs: Vec::new(),
             checks,
         })
     }

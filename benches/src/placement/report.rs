@@ -5,9 +5,9 @@
 use placement_kit::measure::Figures;
 use serde_json::{Map, Value, json};
 
-use crate::common::plot::{Bar, Panel, bar_panels, stack};
+use crate::common::plot::{Dot, Panel, dot_plot, stack};
 use crate::common::plot_lines::{Axis, LineChart, Series, line_charts};
-use crate::common::report::markdown_table;
+use crate::common::report::captioned_table;
 use crate::common::units::{count, group_digits, human_ns, tick_ns};
 use crate::placement::measure::{BOUNDED_FEW_POINTS, FEW_POINTS, Measured};
 
@@ -98,18 +98,6 @@ pub fn tables(measured: &Measured, keys: usize) -> String {
             f.capabilities.cannot().join("; "),
         ]
     });
-    let points: Vec<Vec<String>> = measured
-        .by_points
-        .iter()
-        .map(|(points, b)| {
-            let ratio = |v: f64| format!("{v:.3}");
-            vec![
-                points.to_string(),
-                ratio(b.peak_to_mean),
-                ratio(b.min_to_mean),
-            ]
-        })
-        .collect();
     let speed_header = [
         "way",
         "lookup",
@@ -127,30 +115,56 @@ pub fn tables(measured: &Measured, keys: usize) -> String {
         "elsewhere",
         "cannot",
     ];
-    format!(
-        "Speed and balance: one lookup, prehashed and hashing the guild id (one thread, median of \
+    let speed_caption = format!(
+        "speed and balance: one lookup, prehashed and hashing the guild id (one thread, median of \
          rounds); building from the node names; the keys on the busiest and the idlest node over \
-         the mean, for {keys} of the storm's guild ids.\n\n{}\nKeys moved, as a share of all \
-         {keys}, beside the ideal in brackets: when a node joins, and when a middle node leaves; \
-         \"elsewhere\" counts keys that moved between two nodes that both stayed.\n\n{}\n\
-         The ring's balance against its points per node.\n\n{}",
-        markdown_table(&speed_header, &speed),
-        markdown_table(&moved_header, &moved),
-        markdown_table(&["points per node", "peak ÷ mean", "least ÷ mean"], &points),
+         the mean, for {keys} of the storm's guild ids."
+    );
+    let moved_caption = format!(
+        "keys moved, as a share of all {keys}, beside the ideal in brackets: when a node joins, \
+         and when a middle node leaves; \"elsewhere\" counts keys that moved between two nodes \
+         that both stayed."
+    );
+    format!(
+        "{}\n{}\n{}",
+        captioned_table(&speed_caption, &speed_header, &speed),
+        captioned_table(&moved_caption, &moved_header, &moved),
+        points_table(measured),
+    )
+}
+
+/// The ring's balance against its points per node.
+fn points_table(measured: &Measured) -> String {
+    let points: Vec<Vec<String>> = measured
+        .by_points
+        .iter()
+        .map(|(points, b)| {
+            let ratio = |v: f64| format!("{v:.3}");
+            vec![
+                points.to_string(),
+                ratio(b.peak_to_mean),
+                ratio(b.min_to_mean),
+            ]
+        })
+        .collect();
+    captioned_table(
+        "the ring's balance against its points per node.",
+        &["points per node", "peak ÷ mean", "least ÷ mean"],
+        &points,
     )
 }
 
 /// Lookup time per way; balance against the ring's points per node, with the other ways as points
 /// at the points per node they use.
 pub fn plot(measured: &Measured) -> Result<String, String> {
-    let bars: Vec<Bar> = LABELS
+    let dots: Vec<Dot> = LABELS
         .iter()
-        .filter_map(|(name, label)| Some(Bar::measured(*label, measured.ways.get(name)?.lookup_ns)))
+        .filter_map(|(name, label)| Some(Dot::measured(*label, measured.ways.get(name)?.lookup_ns)))
         .collect();
-    let lookups = bar_panels(&[Panel {
+    let lookups = dot_plot(&[Panel {
         title: "One lookup, prehashed".into(),
         axis: "time per lookup (log scale)".into(),
-        bars,
+        dots,
         format: human_ns,
         tick: tick_ns,
     }])?;

@@ -41,10 +41,9 @@ use std::time::{Duration, Instant};
 use crate::common::beam::Beam;
 use crate::common::blog;
 use crate::common::params::{ParamSpec, Params};
-use crate::common::plot::stack;
 use crate::common::scenario::{Outcome, Progress, Required, Scenario};
 use crate::reconnect::costs::{Origin, Profiles};
-use crate::reconnect::measure::{MIN_SESSIONS, Runs, Storm};
+use crate::reconnect::measure::{MIN_SESSIONS, Storm};
 
 /// Simulated sessions of each run of the registry cost sweep, at quick, default and full scale:
 /// nine costs times eight combinations, so each run is coarser than the storm's (at 200, one
@@ -179,7 +178,11 @@ impl Scenario for Reconnect {
         Ok(Outcome {
             checks: bars::checks(&profiles, &runs, asked, &left_out),
             table: report::table(&profiles, &runs),
-            svg: plot(profiles[0].name(), &runs)?,
+            svg: report::plot(profiles[0].name(), &runs.by_profile[0])?,
+            more_svgs: match &runs.sweep {
+                Some(sweep) => vec![("sweep", sweep_plot::plot(sweep)?)],
+                None => Vec::new(),
+            },
             figures: report::figures(&profiles, left_out, &runs),
             blog: blog::reconnect(),
         })
@@ -188,13 +191,6 @@ impl Scenario for Reconnect {
 
 /// The timelines of the first profile's combinations, and below them the sweep when it ran: one
 /// SVG, as the results pipeline writes one per scenario.
-fn plot(profile: &str, runs: &Runs) -> Result<String, String> {
-    let timelines = report::plot(profile, &runs.by_profile[0])?;
-    match &runs.sweep {
-        Some(sweep) => Ok(stack(&[timelines, sweep_plot::plot(sweep)?])),
-        None => Ok(timelines),
-    }
-}
 
 #[cfg(test)]
 mod tests {

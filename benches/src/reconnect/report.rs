@@ -1,11 +1,12 @@
-//! The reconnect scenario's results: the shape of its JSON, one eight-row table per profile with
-//! the costs beside each other, and the timelines of the four combinations that tell the story.
+//! The reconnect scenario's results: the shape of its JSON, the costs of each profile side by side,
+//! one eight-row table per profile (a caption above each), and the timelines of the four
+//! combinations that tell the story.
 //! Every number is written as `crate::common::units` writes it.
 
 use serde_json::{Map, Value, json};
 
 use crate::common::plot_lines::{Axis, line_charts, log_counts, timeline, timelines};
-use crate::common::report::markdown_table;
+use crate::common::report::captioned_table;
 use crate::common::units::{group_digits, human_ns, tenths};
 use crate::reconnect::costs::{Origin, Profile};
 use crate::reconnect::measure::Runs;
@@ -43,8 +44,11 @@ fn row(strategy: &Strategy, run: &Run) -> Vec<String> {
     vec![
         format!("`{}`", strategy.key()),
         pct(f.served_fraction),
-        secs(f.time_to_all_served_s),
-        secs(Some(f.ideal_s)),
+        format!(
+            "{} ({})",
+            secs(f.time_to_all_served_s),
+            secs(Some(f.ideal_s))
+        ),
         group_digits(f.peak_registry_queue),
         group_digits(f.peak_guild_backlog),
         pct(f.wasted_work_fraction),
@@ -52,20 +56,19 @@ fn row(strategy: &Strategy, run: &Run) -> Vec<String> {
     ]
 }
 
-const COLUMNS: [&str; 7] = [
+const COLUMNS: [&str; 6] = [
     "served",
-    "all served at",
-    "ideal",
+    "all served at (ideal)",
     "peak registry queue",
     "longest guild mailbox",
     "work wasted",
     "presence p99",
 ];
 
-fn combinations_table(title: &str, rows: &[Vec<String>]) -> String {
-    let mut header = vec![title];
+fn combinations_table(caption: &str, rows: &[Vec<String>]) -> String {
+    let mut header = vec!["combination"];
     header.extend(COLUMNS);
-    markdown_table(&header, rows)
+    captioned_table(caption, &header, rows)
 }
 
 fn real_sessions(population: &Population) -> String {
@@ -80,7 +83,7 @@ fn strategies_table(
 ) -> String {
     let rows: Vec<Vec<String>> = runs.iter().map(|(s, run)| row(s, run)).collect();
     let title = format!(
-        "{} profile: {} sessions of {} nodes reconnect (1 simulated : {})",
+        "the {} profile, every combination: {} sessions of {} nodes reconnect (1 simulated : {}).",
         profile.name(),
         real_sessions(population),
         population.restarting,
@@ -93,7 +96,7 @@ fn strategies_table(
 fn one_node_table(runs: &[(Strategy, Run)], population: &Population) -> String {
     let rows: Vec<Vec<String>> = runs.iter().map(|(s, run)| row(s, run)).collect();
     let title = format!(
-        "{} profile, one node alone: {} sessions reconnect (1 simulated : {})",
+        "the {} profile, one node alone: {} sessions reconnect (1 simulated : {}).",
         Origin::Blog.name(),
         real_sessions(population),
         group_digits(population.scale.round() as u64)
@@ -136,7 +139,11 @@ fn costs_table(profiles: &[Profile]) -> String {
         .collect();
     let mut header = vec!["one step costs"];
     header.extend(named.iter().map(String::as_str));
-    markdown_table(&header, &rows)
+    captioned_table(
+        "what each step costs in each profile, and where its costs come from.",
+        &header,
+        &rows,
+    )
 }
 
 /// A combination as the tables name it (its key), and what it lacks of every fix.
@@ -152,8 +159,8 @@ fn legend_name(strategy: &Strategy) -> String {
     }
 }
 
-/// Timelines of the [`PLOTTED`] combinations of one profile: sessions served, ring queues,
-/// registry queue, longest guild mailbox.
+/// Timelines of the [`PLOTTED`] combinations of one profile, one chart under another: sessions
+/// served, ring queues, registry queue, longest guild mailbox.
 pub fn plot(profile: &str, runs: &[(Strategy, Run)]) -> Result<String, String> {
     let picked: Vec<(String, &[Tick])> = PLOTTED
         .iter()

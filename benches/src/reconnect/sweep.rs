@@ -17,7 +17,7 @@ use std::sync::Arc;
 
 use serde_json::{Map, Value, json};
 
-use crate::common::report::markdown_table;
+use crate::common::report::captioned_table;
 use crate::common::units::{group_digits, tenths};
 use crate::reconnect::model::Strategy;
 use crate::reconnect::population::Population;
@@ -139,8 +139,8 @@ impl Sweep {
             })
             .collect();
         let caption = format!(
-            "**Registry cost swept** (blog profile, every other cost the post's; {} simulated \
-             sessions, 1 : {}): sessions served.",
+            "Registry cost swept (blog profile, every other cost the post's; {} simulated \
+             sessions, 1 : {}): sessions served",
             group_digits(self.population.sessions.len() as u64),
             group_digits(self.population.scale.round() as u64)
         );
@@ -153,7 +153,7 @@ impl Sweep {
             "best single fix",
             "no fix",
         ];
-        format!("{caption}\n\n{}", markdown_table(&header, &rows))
+        captioned_table(&caption, &header, &rows)
     }
 }
 

@@ -2,14 +2,14 @@
 //! `GenServer.call`, a copy out of ETS, FastGlobal and the BEAM's own `:persistent_term`.
 //!
 //! Here: which BEAM way stands beside which Rust strategy (stated once, in [`Way::beside`]), the
-//! figures the BEAM side must report, its cells in the two tables, its bars in the plot, and its
+//! figures the BEAM side must report, its cells in the two tables, its dots in the plot, and its
 //! own bars checked on its run. The blog's figures are the BEAM's too (Discord's production), so
-//! the blog's bars and the "BEAM counterpart (blog)" column are drawn here as well.
+//! the blog's dots and the "BEAM counterpart (blog)" column are drawn here as well.
 
 use crate::common::beam::{Beam, BeamRun};
 use crate::common::blog::{RING_PER_LOOKUP_US, RING_TOTAL_S};
 use crate::common::params::Params;
-use crate::common::plot::Bar;
+use crate::common::plot::Dot;
 use crate::common::scenario::{Check, Progress};
 use crate::common::units::{group_digits, human_ns};
 use crate::ring::bars;
@@ -243,9 +243,9 @@ pub fn note(beam: Option<&BeamRun>) -> String {
     })
 }
 
-/// The BEAM's storms measured here, between ours and the blog's: every [`Way`], ETS's total
-/// projected to every session when it ran fewer.
-pub fn storm_bars(beam: Option<&BeamRun>) -> Vec<Bar> {
+/// The BEAM's storms measured here, as dots between ours and the blog's: every [`Way`], ETS's
+/// total projected to every session when it ran fewer.
+pub fn storm_dots(beam: Option<&BeamRun>) -> Vec<Dot> {
     let Some(beam) = beam else { return Vec::new() };
     Way::ALL
         .into_iter()
@@ -256,19 +256,19 @@ pub fn storm_bars(beam: Option<&BeamRun>) -> Vec<Bar> {
                 _ => (figure("total_ns"), ""),
             };
             let label = format!("{} {}{projected}", beam.column(), way.said());
-            (total > 0.0).then(|| Bar::beam_here(label, total))
+            (total > 0.0).then(|| Dot::beam_here(label, total))
         })
         .collect()
 }
 
 /// The blog's storms (Discord's BEAM, 2017), each named by its way.
-pub fn blog_bars() -> Vec<Bar> {
+pub fn blog_dots() -> Vec<Dot> {
     Way::ALL
         .into_iter()
         .filter_map(|way| {
             let seconds = blog_figure(&RING_TOTAL_S, way)?;
             let label = format!("BEAM {}", way.said());
-            Some(Bar::blog(label, seconds * 1e9, seconds * 1e9))
+            Some(Dot::blog(label, seconds * 1e9, seconds * 1e9))
         })
         .collect()
 }

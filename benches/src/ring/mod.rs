@@ -201,6 +201,7 @@ impl Scenario for RingStorm {
             blog: blog::ring(),
             table: report::table(&measured, &setup, beam),
             svg: report::plot(&measured, &setup, beam)?,
+            more_svgs: Vec::new(),
             checks,
         })
     }

@@ -11,9 +11,9 @@ use serde_json::{Map, Value, json};
 
 use crate::common::beam::{self, BeamRun};
 use crate::common::blog::{GUILDS_PER_USER, RING_PER_LOOKUP_US, RING_TOTAL_S, SESSIONS_PER_NODE};
-use crate::common::plot::{Bar, Panel, bar_panels, stack};
+use crate::common::plot::{Dot, Panel, dot_plot, stack};
 use crate::common::plot_lines::{Axis, LineChart, Series, line_charts};
-use crate::common::report::markdown_table;
+use crate::common::report::captioned_table;
 use crate::common::stats::nanos;
 use crate::common::units::{count, group_digits, human_ns, tick_ns};
 use crate::ring::beam::{self as ring_beam, Way};
@@ -110,10 +110,10 @@ pub fn figures(
     out
 }
 
-/// A table from a header of owned cells.
-fn table_of(header: &[String], rows: &[Vec<String>]) -> String {
+/// A table from a header of owned cells, its caption above it.
+fn table_of(caption: &str, header: &[String], rows: &[Vec<String>]) -> String {
     let header: Vec<&str> = header.iter().map(String::as_str).collect();
-    markdown_table(&header, rows)
+    captioned_table(caption, &header, rows)
 }
 
 /// The post's storm, as the storm table's last row: `30 s / 17.5 s / 0.75 s`.
@@ -169,23 +169,23 @@ fn storm_table(measured: &Measurements, setup: &Setup, beam: Option<&BeamRun>) -
         .map(|m| ring_beam::storm_cell(beam, m.strategy))
         .collect();
     beam::add_column(beam, &mut header, &mut rows, 2, cells);
-    table_of(&header, &rows)
+    let caption = format!(
+        "the storm, {n} lookups on every core, each strategy beside its BEAM counterpart and the \
+         blog's."
+    );
+    table_of(&caption, &header, &rows)
 }
 
-/// Updates while readers run, and lookups per second against reader threads.
-fn updates_table(measured: &Measurements, setup: &Setup, beam: Option<&BeamRun>) -> String {
-    let mut header = vec![
-        "strategy".to_owned(),
-        "update: build + publish".to_owned(),
-        "publish alone".to_owned(),
-        "longest lookup: during updates / without".to_owned(),
-    ];
-    header.extend(
-        setup
-            .sweep_threads
-            .iter()
-            .map(|t| format!("lookups/s, {t} thread{}", if *t == 1 { "" } else { "s" })),
-    );
+/// Updates while readers run: what one costs, and the longest lookup meanwhile.
+fn updates_table(measured: &Measurements, beam: Option<&BeamRun>) -> String {
+    let mut header: Vec<String> = [
+        "strategy",
+        "update: build + publish",
+        "publish alone",
+        "longest lookup: during updates / without",
+    ]
+    .map(str::to_owned)
+    .into();
     let mut rows: Vec<Vec<String>> = measured
         .strategies
         .iter()
@@ -203,7 +203,6 @@ fn updates_table(measured: &Measurements, setup: &Setup, beam: Option<&BeamRun>)
                 ]),
                 None => row.extend(["— (never updated)".into(), "—".into(), "—".into()]),
             }
-            row.extend(m.by_threads.iter().map(|(_, rate)| rate_text(*rate)));
             row
         })
         .collect();
@@ -213,27 +212,54 @@ fn updates_table(measured: &Measurements, setup: &Setup, beam: Option<&BeamRun>)
         .map(|m| ring_beam::update_cell(beam, m.strategy))
         .collect();
     beam::add_column(beam, &mut header, &mut rows, 1, cells);
-    table_of(&header, &rows)
+    let caption = "updating the ring while readers run: one update (median), and the longest \
+                   lookup a reader saw.";
+    table_of(caption, &header, &rows)
 }
 
-/// The ring process's time per lookup against sessions calling at once.
-fn callers_table(measured: &Measurements) -> String {
-    let actor = measured.get(Strategy::Actor);
-    let header: Vec<String> = std::iter::once("sessions calling at once".to_owned())
+/// Lookups per second against reader threads, one column per point of the sweep.
+fn threads_table(measured: &Measurements, setup: &Setup) -> String {
+    let header: Vec<String> = std::iter::once("strategy".to_owned())
         .chain(
-            actor
-                .by_callers
+            setup
+                .sweep_threads
                 .iter()
-                .map(|(c, _)| group_digits(*c as u64)),
+                .map(|t| format!("lookups/s, {t} thread{}", if *t == 1 { "" } else { "s" })),
         )
         .collect();
-    let row: Vec<String> = std::iter::once("ring process: time per lookup".to_owned())
-        .chain(actor.by_callers.iter().map(|(_, ns)| human_ns(*ns)))
+    let rows: Vec<Vec<String>> = measured
+        .strategies
+        .iter()
+        .map(|m| {
+            std::iter::once(m.strategy.label().to_owned())
+                .chain(m.by_threads.iter().map(|(_, rate)| rate_text(*rate)))
+                .collect()
+        })
         .collect();
-    table_of(&header, &[row])
+    let caption = format!(
+        "lookups per second against reader threads, {} sessions' lookups, prehashed.",
+        group_digits(setup.sweep.sessions() as u64)
+    );
+    table_of(&caption, &header, &rows)
 }
 
-/// The chapter's tables, each with its note.
+/// The ring process's time per lookup against sessions calling at once, one row per count.
+fn callers_table(measured: &Measurements, setup: &Setup) -> String {
+    let actor = measured.get(Strategy::Actor);
+    let rows: Vec<Vec<String>> = actor
+        .by_callers
+        .iter()
+        .map(|(c, ns)| vec![group_digits(*c as u64), human_ns(*ns)])
+        .collect();
+    let header = ["sessions calling at once", "ring process: time per lookup"].map(str::to_owned);
+    let caption = format!(
+        "the ring process against sessions calling at once: {} sessions of the sweep, prehashed.",
+        group_digits(setup.sweep.sessions() as u64)
+    );
+    table_of(&caption, &header, &rows)
+}
+
+/// The chapter's tables, each with its caption above, the storm's note under it.
 pub fn table(measured: &Measurements, setup: &Setup, beam: Option<&BeamRun>) -> String {
     let against_the_floor = measured
         .floor
@@ -245,16 +271,15 @@ pub fn table(measured: &Measurements, setup: &Setup, beam: Option<&BeamRun>) -> 
         "{storm}\n*The storm ran on {threads} threads; the ring process on a {threads}-thread node, \
          called by {callers} session tasks at once. Blog: FastGlobal's put of the ring took up to a \
          second. Against the floor, prehashed, run in turns with it (median of 9 rounds): \
-         {against_the_floor}.{beam_note}*\n\n{shapes}\n\n{updates}\n*The ring process against sessions calling at once: {sweep} sessions \
-         of the sweep, prehashed.*\n\n{callers_table}",
+         {against_the_floor}.{beam_note}*\n\n{shapes}\n\n{updates}\n{by_threads}\n{callers_table}",
         storm = storm_table(measured, setup, beam),
         threads = setup.threads,
         callers = group_digits(setup.callers as u64),
         beam_note = ring_beam::note(beam),
         shapes = shapes::table(measured, setup, beam),
-        updates = updates_table(measured, setup, beam),
-        sweep = group_digits(setup.sweep.sessions() as u64),
-        callers_table = callers_table(measured),
+        updates = updates_table(measured, beam),
+        by_threads = threads_table(measured, setup),
+        callers_table = callers_table(measured, setup),
     )
 }
 
@@ -283,32 +308,33 @@ fn plain_name(strategy: Strategy) -> String {
 
 /// The storm's panel: ours, the BEAM's here, the blog's.
 fn storm_panel(measured: &Measurements, setup: &Setup, beam: Option<&BeamRun>) -> Panel {
-    let mut bars: Vec<Bar> = measured
+    let mut dots: Vec<Dot> = measured
         .strategies
         .iter()
-        .map(|m| Bar::measured(plain_name(m.strategy), nanos(m.prehashed.elapsed)))
+        .map(|m| Dot::measured(plain_name(m.strategy), nanos(m.prehashed.elapsed)))
         .collect();
-    bars.extend(ring_beam::storm_bars(beam));
-    bars.extend(ring_beam::blog_bars());
+    dots.extend(ring_beam::storm_dots(beam));
+    dots.extend(ring_beam::blog_dots());
     Panel {
         title: format!(
             "{} lookups, prehashed, every core",
             group_digits(setup.storm.lookups() as u64)
         ),
         axis: "time for the whole storm (log scale)".into(),
-        bars,
+        dots,
         format: human_ns,
         tick: tick_ns,
     }
 }
 
-/// The plot: the storm, throughput against reader threads, the ring process against callers.
+/// The plot, one chart under another at the column's width: the storm, throughput against reader
+/// threads, the ring process against callers.
 pub fn plot(
     measured: &Measurements,
     setup: &Setup,
     beam: Option<&BeamRun>,
 ) -> Result<String, String> {
-    let storm = bar_panels(&[storm_panel(measured, setup, beam)])?;
+    let storm = dot_plot(&[storm_panel(measured, setup, beam)])?;
     let series = measured
         .strategies
         .iter()

@@ -6,7 +6,7 @@
 //! reader per worker thread or scheduler looping lookups. The note under the table states both.
 
 use crate::common::beam::BeamRun;
-use crate::common::report::markdown_table;
+use crate::common::report::captioned_table;
 use crate::common::units::{group_digits, human_ns};
 use crate::ring::beam as ring_beam;
 use crate::ring::measure::{Measurements, Setup, Strategy};
@@ -42,8 +42,12 @@ pub fn table(measured: &Measurements, setup: &Setup, beam: Option<&BeamRun>) -> 
         .collect();
     let header: Vec<&str> = header.iter().map(String::as_str).collect();
     format!(
-        "*Every rung in both shapes, both sides, time per lookup (prehashed):*\n\n{table}\n{note}",
-        table = markdown_table(&header, &rows),
+        "{table}\n{note}",
+        table = captioned_table(
+            "Every rung in both shapes, both sides, time per lookup (prehashed)",
+            &header,
+            &rows
+        ),
         note = note(measured, setup, beam),
     )
 }

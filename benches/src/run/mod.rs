@@ -131,14 +131,19 @@ impl Plan {
             blog: outcome.blog,
             checks: outcome.checks,
         };
-        let written = report::write_results(&self.out, &report, &outcome.table, &outcome.svg)
-            .map_err(|e| {
-                format!(
-                    "{}: could not write results to {}: {e}",
-                    scenario.name(),
-                    self.out.display()
-                )
-            })?;
+        let written = report::write_results(
+            &self.out,
+            &report,
+            &outcome.table,
+            (&outcome.svg, &outcome.more_svgs),
+        )
+        .map_err(|e| {
+            format!(
+                "{}: could not write results to {}: {e}",
+                scenario.name(),
+                self.out.display()
+            )
+        })?;
         let heading = format!("## {}: {}", scenario.name(), report.title);
         println!("\n{}\n", fit(&heading, width()));
         println!("{}", fit(&outcome.table, width()));

@@ -232,6 +232,7 @@ fn outcome(timelines: &Timelines) -> Result<Outcome, String> {
         blog: blog::stampede(),
         table: report::table(timelines),
         svg: report::plot(timelines)?,
+        more_svgs: Vec::new(),
         checks: bars::model_checks(timelines),
     })
 }

@@ -10,7 +10,7 @@ use serde_json::{Map, Value, json};
 
 use crate::common::beam::{self, BeamRun};
 use crate::common::plot_lines::{Axis, Band, line_charts, log_counts, timeline, timelines};
-use crate::common::report::markdown_table;
+use crate::common::report::captioned_table;
 use crate::common::units::{count, group_digits, human_ns, tenths};
 use crate::semaphore::beam as semaphore_beam;
 use crate::semaphore::measure::{GateKind, GateTimes, PROCESS_TRIALS, Timelines};
@@ -128,19 +128,21 @@ pub fn table(t: &Timelines) -> String {
             g.rejected,
         ),
     ];
-    let title = format!(
-        "{} sessions, {} registries ({} calls/s), {} virtual seconds",
+    let [(naive, _), (guarded, _)] = t.runs();
+    let caption = format!(
+        "the {}, {naive} beside {guarded}: {} sessions, {} registries ({} calls/s), {} virtual \
+         seconds.",
+        t.story.name(),
         group_digits(config.sessions as u64),
         config.registries,
         group_digits(config.capacity_per_s() as u64),
         config.duration.as_secs()
     );
-    let [(naive, _), (guarded, _)] = t.runs();
-    markdown_table(&[&title, naive, guarded], &rows)
+    captioned_table(&caption, &["what", naive, guarded], &rows)
 }
 
-/// The two timelines side by side: goodput, registry queue, unread events; the outage, if any,
-/// shaded.
+/// The two runs' timelines, one chart under another: goodput, registry queue, unread events; the
+/// outage, if any, shaded.
 pub fn plot(t: &Timelines) -> Result<String, String> {
     let runs = t
         .runs()
@@ -239,9 +241,10 @@ pub fn gate_table(gates: &GateTimes, beam: Option<&BeamRun>) -> String {
         .collect();
     beam::add_column(beam, &mut header, &mut rows, 3, cells);
     let header: Vec<&str> = header.iter().map(String::as_str).collect();
+    let caption = "the gates: one enter-and-leave through each, alone and contended.";
     format!(
         "\n{}{}{}",
-        markdown_table(&header, &rows),
+        captioned_table(caption, &header, &rows),
         shape_note(gates),
         semaphore_beam::note(beam)
     )

@@ -5,14 +5,14 @@
 //! Why it is here: the blog's figure for a send comes from Discord's production in 2017, under
 //! load. The BEAM measured on this machine separates what is the BEAM's from what was the load's,
 //! and sets our cluster's sends beside the thing they model. This file is the adapter: the
-//! flags and figure names of that run, its figures in the results, and its cells and bars beside
+//! flags and figure names of that run, its figures in the results, and its cells and dots beside
 //! the rigs they stand for.
 
 use cluster::Transport;
 use serde_json::{Map, Value};
 
 use crate::common::beam::{Beam, BeamRun};
-use crate::common::plot::Bar;
+use crate::common::plot::Dot;
 use crate::common::scenario::Progress;
 use crate::common::units::{count, human_ns};
 use crate::send_cost::measure::rigs::{Place, Via, bound_words};
@@ -93,13 +93,13 @@ pub fn cell(run: Option<&BeamRun>, what: &str, via: Via) -> Option<String> {
     Some(human_ns(figure(run?, what, place)))
 }
 
-/// The BEAM's figures of `what` measured here as bars, between ours and the blog's, named
+/// The BEAM's figures of `what` measured here as dots, between ours and the blog's, named
 /// `BEAM here (OTP n) <name>, <place>`; none without a BEAM run.
-pub fn bars(run: Option<&BeamRun>, what: &str, name: &str) -> Vec<Bar> {
+pub fn dots(run: Option<&BeamRun>, what: &str, name: &str) -> Vec<Dot> {
     let Some(run) = run else { return Vec::new() };
     places()
         .map(|(place, said)| (said, figure(run, what, place)))
         .filter(|(_, ns)| ns.is_finite() && *ns > 0.0)
-        .map(|(said, ns)| Bar::beam_here(format!("{} {name}, {said}", run.column()), ns))
+        .map(|(said, ns)| Dot::beam_here(format!("{} {name}, {said}", run.column()), ns))
         .collect()
 }

@@ -9,7 +9,7 @@
 use serde_json::{Map, Value, json};
 
 use crate::common::beam::{self as beam_column, BeamRun};
-use crate::common::report::markdown_table;
+use crate::common::report::captioned_table;
 use crate::common::units::human_ns;
 use crate::send_cost::measure::Measured;
 use crate::send_cost::measure::calls::CallCost;
@@ -121,9 +121,10 @@ pub fn table(
     ];
     beam_column::add_column(beam, &mut header, &mut rows, 2, beam_cells);
     let header: Vec<&str> = header.iter().map(String::as_str).collect();
-    format!(
-        "*A send and a call, and the context switches each caused (every thread of the process, \
-         receivers' wake-ups included):*\n\n{}",
-        markdown_table(&header, &rows)
+    captioned_table(
+        "A send and a call, and the context switches each caused (every thread of the process, \
+         receivers' wake-ups included)",
+        &header,
+        &rows,
     )
 }

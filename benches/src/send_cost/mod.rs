@@ -170,6 +170,7 @@ impl Scenario for SendCost {
         Ok(Outcome {
             table,
             svg: report::plot(&measured, members, beam_run.as_ref())?,
+            more_svgs: Vec::new(),
             blog: blog::sends(),
             checks: bars::checks(&measured),
             figures,

@@ -11,8 +11,8 @@ use serde_json::{Map, Value, json};
 
 use crate::common::beam::{self as beam_column, BeamRun};
 use crate::common::blog;
-use crate::common::plot::{Bar, Panel, bar_panels};
-use crate::common::report::markdown_table;
+use crate::common::plot::{Dot, Panel, dot_plot};
+use crate::common::report::captioned_table;
 use crate::common::units::{group_digits, human_ns, tick_ns};
 use crate::send_cost::beam;
 use crate::send_cost::measure::rigs::{Via, Waits, bound_words};
@@ -139,7 +139,12 @@ pub fn table(measured: &Measured, rounds: usize, members: usize, beam: Option<&B
     ];
     beam_column::add_column(beam, &mut header, &mut rows, 3, beam_cells);
     let header: Vec<&str> = header.iter().map(String::as_str).collect();
-    markdown_table(&header, &rows)
+    let caption = format!(
+        "one send through each channel, and one event sent one by one to {} processes, beside \
+         the BEAM's figures and the blog's.",
+        group_digits(members as u64)
+    );
+    captioned_table(&caption, &header, &rows)
 }
 
 /// The table of waits, when a link crossed by TCP ran (last under the results, with its caption):
@@ -180,7 +185,7 @@ pub fn waits_table(measured: &Measured, rounds: usize, beam: Option<&BeamRun>) -
          remote `send/2` run (the BEAM, `busy_dist_port` events from `erlang:system_monitor/2`; \
          the VM does not report their length)."
     );
-    Some(format!("{caption}\n\n{}", markdown_table(&header, &rows)))
+    Some(captioned_table(&caption, &header, &rows))
 }
 
 /// A publish's two rows: the time in the sender beside the blog's publish, then until delivered.
@@ -220,43 +225,43 @@ fn range(spread: &Spread) -> String {
     format!("{} – {}", human_ns(spread.min), human_ns(spread.max))
 }
 
-/// Two panels of bars on a log scale: one send per rig, and the one-by-one publishes; the BEAM's
-/// figures and the blog's ranges beside ours.
+/// Two dot plots on a log scale, one under the other: one send per rig, and the one-by-one
+/// publishes; the BEAM's figures and the blog's ranges beside ours.
 pub fn plot(measured: &Measured, members: usize, beam: Option<&BeamRun>) -> Result<String, String> {
-    let mut sends: Vec<Bar> = measured
+    let mut sends: Vec<Dot> = measured
         .per_send
         .iter()
-        .map(|s| Bar::measured(s.via.facts().label, s.spread.median))
+        .map(|s| Dot::measured(s.via.facts().label, s.spread.median))
         .collect();
-    sends.extend(beam::bars(beam, PER_SEND, "send/2"));
-    sends.push(Bar::blog(
+    sends.extend(beam::dots(beam, PER_SEND, "send/2"));
+    sends.push(Dot::blog(
         "BEAM send/2",
         blog::PER_SEND_US[0] * 1e3,
         blog::PER_SEND_US[1] * 1e3,
     ));
-    let mut publish: Vec<Bar> = Vec::new();
+    let mut publish: Vec<Dot> = Vec::new();
     for p in &measured.publishes {
         let place = place_words(p.via);
-        publish.push(Bar::measured(
+        publish.push(Dot::measured(
             format!("{place}, in the sender"),
             p.in_sender.median,
         ));
-        publish.push(Bar::measured(
+        publish.push(Dot::measured(
             format!("{place}, until all have it"),
             p.delivered.median,
         ));
     }
-    publish.extend(beam::bars(beam, ONE_BY_ONE, "in the sender"));
-    publish.push(Bar::blog(
+    publish.extend(beam::dots(beam, ONE_BY_ONE, "in the sender"));
+    publish.push(Dot::blog(
         "BEAM guild publish",
         blog::PUBLISH_S[0] * 1e9,
         blog::PUBLISH_S[1] * 1e9,
     ));
-    bar_panels(&[
+    dot_plot(&[
         Panel {
             title: "One send".into(),
             axis: "time per send (log scale)".into(),
-            bars: sends,
+            dots: sends,
             format: human_ns,
             tick: tick_ns,
         },
@@ -266,7 +271,7 @@ pub fn plot(measured: &Measured, members: usize, beam: Option<&BeamRun>) -> Resu
                 group_digits(members as u64)
             ),
             axis: "time per publish (log scale)".into(),
-            bars: publish,
+            dots: publish,
             format: human_ns,
             tick: tick_ns,
         },

@@ -6,122 +6,36 @@
 //! combination. Either way an axis ends at a round number (1, 2 or 5 times a power of ten) just
 //! past the data, and its ends are labelled, so the eye reads how far the data reaches.
 //!
-//! What the review of the first plots asked for shapes the rest: the legend sits under the
-//! charts, never on the data (one legend for the figure when every chart shows the same lines);
-//! each line has its own dash and marker as well as its colour, so lines that coincide (three
-//! Manifold variants sending the same bytes) all show; a value of zero on a log axis sits on a
-//! tick labelled 0, a decade under the smallest value; a chart can shade a stretch of time (the
-//! outage) and name it.
+//! Every chart is drawn as wide as the book's column and no wider, with text of 12 px, so the
+//! page shows it as drawn; charts go one under the other, never side by side. The legend sits
+//! outside the charts, never on the data (one legend for the figure when every chart shows the
+//! same lines), and each line's name is also written at its end where it fits. Each line has its
+//! own dash and marker as well as its colour, so lines that coincide (three Manifold variants
+//! sending the same bytes) all show; a value of zero on a log axis sits on a tick labelled 0, a
+//! decade under the smallest value; a chart can shade a stretch of x (the outage, a cliff) and
+//! name it.
+//!
+//! A new figure of a bottleneck builds [`LineChart`]s, with [`sweep`] for a figure against a
+//! parameter or [`timeline`] for one over virtual time, and draws them with [`line_charts`].
 
-use plotters::coord::Shift;
 use plotters::prelude::*;
 
+mod chart;
+mod draw;
+mod legend;
 mod style;
 mod ticks;
 
 use crate::common::units::count;
+use chart::to_text;
+pub use chart::{Axis, Band, LineChart, Series};
+use draw::draw;
+use legend::{draw_legend, legend_height};
 use style::*;
-use ticks::Y_GAP;
-#[cfg(test)]
-use ticks::round_125;
+pub(crate) use style::{CHAR_PX, COLUMN_WIDTH, FONT, LEGEND_ROW, TEXT, TITLE};
 pub(crate) use ticks::{Ticks, X_GAP};
-
-/// One line (or a few marked points): a label and its points `(x, y)`.
-#[derive(Clone, Debug)]
-pub struct Series {
-    /// What the line is ("naive", "Manifold").
-    pub label: String,
-    /// Its points, in x order.
-    pub points: Vec<(f64, f64)>,
-    /// Joined by a line; `false` marks the points alone (a figure measured elsewhere).
-    pub joined: bool,
-}
-
-impl Series {
-    /// Points joined by a line.
-    pub fn line(label: impl Into<String>, points: Vec<(f64, f64)>) -> Series {
-        Series {
-            label: label.into(),
-            points,
-            joined: true,
-        }
-    }
-
-    /// Points marked alone, not joined.
-    pub fn points(label: impl Into<String>, points: Vec<(f64, f64)>) -> Series {
-        Series {
-            joined: false,
-            ..Series::line(label, points)
-        }
-    }
-}
-
-/// One axis: its description, scale and how a value is written.
-#[derive(Clone, Copy, Debug)]
-pub struct Axis {
-    /// The description, unit included.
-    pub label: &'static str,
-    /// Logarithmic (values at or below zero sit on a tick labelled 0) or linear.
-    pub log: bool,
-    /// How a value is written at a tick.
-    pub format: fn(f64) -> String,
-    /// Where the axis ends when the quantity has a natural end (100 %); else past the data.
-    pub max: Option<f64>,
-}
-
-impl Axis {
-    /// A linear axis.
-    pub const fn linear(label: &'static str, format: fn(f64) -> String) -> Axis {
-        Axis {
-            label,
-            log: false,
-            format,
-            max: None,
-        }
-    }
-
-    /// A logarithmic axis.
-    pub const fn log(label: &'static str, format: fn(f64) -> String) -> Axis {
-        Axis {
-            log: true,
-            ..Axis::linear(label, format)
-        }
-    }
-
-    /// The same axis, ending at `max`.
-    pub const fn up_to(self, max: f64) -> Axis {
-        Axis {
-            max: Some(max),
-            ..self
-        }
-    }
-}
-
-/// A stretch of the x axis shaded and named ("registries down").
-#[derive(Clone, Debug)]
-pub struct Band {
-    /// Where it starts and ends, in x units.
-    pub from: f64,
-    /// Where it ends.
-    pub to: f64,
-    /// What happened then, written at its top.
-    pub label: String,
-}
-
-/// A chart of lines sharing two axes.
-#[derive(Clone, Debug)]
-pub struct LineChart {
-    /// The chart's title.
-    pub title: String,
-    /// The horizontal axis.
-    pub x: Axis,
-    /// The vertical axis.
-    pub y: Axis,
-    /// The lines, each styled by its place: the same place is the same line in every chart.
-    pub series: Vec<Series>,
-    /// A stretch of x to shade, if any.
-    pub band: Option<Band>,
-}
+#[cfg(test)]
+use ticks::{Y_GAP, round_125};
 
 // ---- timelines: the shared shape of the stampede's, the outage's and the reconnect's charts ----
 
@@ -134,6 +48,18 @@ pub fn timeline(title: String, y: Axis, series: Vec<Series>) -> LineChart {
     LineChart {
         title,
         x: Axis::linear("virtual time (s)", whole),
+        y,
+        series,
+        band: None,
+    }
+}
+
+/// A sweep's chart: a figure against a parameter (publish time against members, the share served
+/// against a cost), one line per thing compared.
+pub fn sweep(title: impl Into<String>, x: Axis, y: Axis, series: Vec<Series>) -> LineChart {
+    LineChart {
+        title: title.into(),
+        x,
         y,
         series,
         band: None,
@@ -163,49 +89,49 @@ pub fn timelines<T>(
 
 // ---- drawing ----
 
-type Area<'a> = DrawingArea<SVGBackend<'a>, Shift>;
-
-/// Draws `charts` side by side into an SVG document, the legend under them. Four charts that
-/// share their lines go two by two, so that the book does not shrink their text to nothing.
+/// Draws `charts` one under the other into an SVG document as wide as the book's column
+/// ([`COLUMN_WIDTH`]), so the page never shrinks their text. Charts that all show the same lines
+/// share one legend, above them; otherwise each chart has its legend under it.
 pub fn line_charts(charts: &[LineChart]) -> Result<String, String> {
-    let n = charts.len().max(1) as u32;
     let labels = |c: &LineChart| c.series.iter().map(|s| s.label.clone()).collect::<Vec<_>>();
-    // One legend for the figure when every chart shows the same lines.
-    let shared = n > 1 && charts.windows(2).all(|w| labels(&w[0]) == labels(&w[1]));
-    let (grid_rows, columns) = if shared && n == 4 { (2, 2) } else { (1, n) };
-    let rows = if shared {
-        legend_rows(&charts[0].series, CHART_WIDTH * columns).len()
-    } else {
-        charts
-            .iter()
-            .map(|c| legend_rows(&c.series, CHART_WIDTH).len())
-            .max()
-            .unwrap_or(0)
-    } as u32;
-    let legend_height = rows * LEGEND_ROW + 10;
+    let shared = charts.len() > 1 && charts.windows(2).all(|w| labels(&w[0]) == labels(&w[1]));
+    let width = COLUMN_WIDTH;
+    // Each block of the figure, top to bottom: a legend (of these series) or a chart.
+    let mut blocks: Vec<(u32, Block<'_>)> = Vec::new();
+    for (n, chart) in charts.iter().enumerate() {
+        if shared && n == 0 {
+            let series = &chart.series;
+            blocks.push((legend_height(series, width), Block::Legend(series)));
+        }
+        blocks.push((CHART_HEIGHT, Block::Chart(chart)));
+        if !shared {
+            let series = &chart.series;
+            blocks.push((legend_height(series, width), Block::Legend(series)));
+        }
+    }
+    let height = blocks.iter().map(|(h, _)| h).sum::<u32>().max(1);
     let mut svg = String::new();
     {
-        let size = (
-            CHART_WIDTH * columns,
-            CHART_HEIGHT * grid_rows + legend_height,
-        );
-        let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
+        let root = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
         root.fill(&WHITE).map_err(to_text)?;
-        let (plots, legends) = root.split_vertically(CHART_HEIGHT * grid_rows);
-        let cells = plots.split_evenly((grid_rows as usize, columns as usize));
-        for (chart, area) in charts.iter().zip(cells) {
-            draw(chart, &area)?;
-        }
-        if shared {
-            draw_legend(&charts[0].series, &legends)?;
-        } else {
-            for (chart, area) in charts.iter().zip(legends.split_evenly((1, n as usize))) {
-                draw_legend(&chart.series, &area)?;
+        let mut rest = root;
+        for (h, block) in &blocks {
+            let (area, below) = rest.split_vertically(*h);
+            match block {
+                Block::Legend(series) => draw_legend(series, &area)?,
+                Block::Chart(chart) => draw(chart, &area)?,
             }
+            rest = below;
         }
-        root.present().map_err(to_text)?;
+        rest.present().map_err(to_text)?;
     }
     Ok(add_dashes(&svg))
+}
+
+/// A part of a figure of line charts.
+enum Block<'a> {
+    Legend(&'a [Series]),
+    Chart(&'a LineChart),
 }
 
 /// Gives each line its dash: the polylines drawn at [`LINE_OPACITY`] in a colour of the palette.
@@ -219,158 +145,6 @@ fn add_dashes(svg: &str) -> String {
         out = out.replace(&stroke, &format!("{stroke} stroke-dasharray=\"{dash}\""));
     }
     out
-}
-
-/// A sample 30 px wide, then the label (about 6.3 px a character at 12 px), then a space.
-fn entry_width(series: &Series) -> i32 {
-    54 + (series.label.chars().count() as f64 * 6.3) as i32
-}
-
-/// Markers on the measured points of a sweep; a timeline of hundreds of ticks is a line.
-fn has_markers(series: &Series) -> bool {
-    !series.joined || series.points.len() <= 60
-}
-
-/// The legend's entries by row, each `(series index, x offset)`: in as many columns as fit
-/// `width` pixels, each as wide as its widest entry.
-fn legend_rows(series: &[Series], width: u32) -> Vec<Vec<(usize, i32)>> {
-    let widths: Vec<i32> = series.iter().map(entry_width).collect();
-    let room = width as i32 - 24;
-    let column_widths = |columns: usize| -> Vec<i32> {
-        (0..columns)
-            .map(|c| {
-                widths
-                    .iter()
-                    .skip(c)
-                    .step_by(columns)
-                    .copied()
-                    .max()
-                    .unwrap_or(0)
-            })
-            .collect()
-    };
-    let columns = (1..=series.len().max(1))
-        .rev()
-        .find(|&c| column_widths(c).iter().sum::<i32>() <= room)
-        .unwrap_or(1);
-    let starts: Vec<i32> = column_widths(columns)
-        .iter()
-        .scan(12, |x, w| Some(std::mem::replace(x, *x + w)))
-        .collect();
-    (0..series.len())
-        .collect::<Vec<_>>()
-        .chunks(columns)
-        .map(|row| row.iter().zip(&starts).map(|(&i, &x)| (i, x)).collect())
-        .collect()
-}
-
-/// The legend, centred: a sample of each line as the charts draw it, and its label.
-fn draw_legend(series: &[Series], area: &Area<'_>) -> Result<(), String> {
-    let width = area.dim_in_pixel().0;
-    let rows = legend_rows(series, width);
-    // The block of entries centred, its columns kept.
-    let right =
-        |row: &Vec<(usize, i32)>| row.last().map_or(0, |&(i, x)| x + entry_width(&series[i]));
-    let used = rows.iter().map(right).max().unwrap_or(0) - 12 - 18;
-    let shift = (width as i32 - used) / 2 - 12;
-    for (row, entries) in rows.iter().enumerate() {
-        let y = row as i32 * LEGEND_ROW as i32 + 10;
-        for &(i, x) in entries {
-            let (s, x) = (&series[i], x + shift);
-            if s.joined {
-                area.draw(&PathElement::new(vec![(x, y), (x + 30, y)], line_style(i)))
-                    .map_err(to_text)?;
-            }
-            if has_markers(s) {
-                area.draw(&marker_at(i, (x + 15, y), !s.joined))
-                    .map_err(to_text)?;
-            }
-            let style = (FONT, 12).into_font().color(&BLACK);
-            area.draw(&Text::new(s.label.clone(), (x + 36, y - 7), style))
-                .map_err(to_text)?;
-        }
-    }
-    Ok(())
-}
-
-fn draw(chart: &LineChart, area: &Area<'_>) -> Result<(), String> {
-    let xs = || {
-        chart
-            .series
-            .iter()
-            .flat_map(|s| s.points.iter().map(|p| p.0))
-    };
-    let ys = || {
-        chart
-            .series
-            .iter()
-            .flat_map(|s| s.points.iter().map(|p| p.1))
-    };
-    let x_ticks = if chart.x.log {
-        Ticks::log(xs(), 1.0, X_GAP)
-    } else {
-        Ticks::linear(xs(), chart.x.max, false)
-    };
-    let y_ticks = if chart.y.log {
-        Ticks::log(ys(), 1.1, Y_GAP)
-    } else {
-        Ticks::linear(ys(), chart.y.max, true)
-    };
-    let place =
-        |&(x, y): &(f64, f64)| (x_ticks.place(chart.x.log, x), y_ticks.place(chart.y.log, y));
-    let mut plot = ChartBuilder::on(area)
-        .caption(&chart.title, (FONT, 17))
-        .margin(12)
-        .margin_right(30)
-        .x_label_area_size(42)
-        .y_label_area_size(70)
-        .build_cartesian_2d(x_ticks.clone(), y_ticks.clone())
-        .map_err(to_text)?;
-    let x_label = |v: &f64| x_ticks.label(chart.x.log, *v, chart.x.format);
-    let y_label = |v: &f64| y_ticks.label(chart.y.log, *v, chart.y.format);
-    plot.configure_mesh()
-        .light_line_style(RGBColor(245, 245, 245))
-        .bold_line_style(RGBColor(225, 225, 225))
-        .x_label_formatter(&x_label)
-        .y_label_formatter(&y_label)
-        .x_desc(chart.x.label)
-        .y_desc(chart.y.label)
-        .draw()
-        .map_err(to_text)?;
-    if let Some(band) = &chart.band {
-        let (top, bottom) = (y_ticks.range.end, y_ticks.range.start);
-        plot.draw_series(std::iter::once(Rectangle::new(
-            [(band.from, bottom), (band.to, top)],
-            RGBColor(200, 200, 200).mix(0.35).filled(),
-        )))
-        .map_err(to_text)?;
-        let text = Text::new(band.label.clone(), (5, 5), (FONT, 12).into_font());
-        plot.draw_series(std::iter::once(EmptyElement::at((band.from, top)) + text))
-            .map_err(to_text)?;
-    }
-    for (i, series) in chart.series.iter().enumerate() {
-        let line: Vec<(f64, f64)> = series.points.iter().map(place).collect();
-        if series.joined {
-            plot.draw_series(LineSeries::new(line.clone(), line_style(i)))
-                .map_err(to_text)?;
-        }
-        if has_markers(series) {
-            plot.draw_series(line.iter().map(|&p| marker_at(i, p, !series.joined)))
-                .map_err(to_text)?;
-        }
-        if chart.series.len() == 1 && line.len() <= 12 {
-            // A lone short sweep gets its values written in: a log axis labels only decades.
-            let values = series.points.iter().zip(&line).map(|(&(_, value), &at)| {
-                EmptyElement::at(at) + Text::new((chart.y.format)(value), (6, -18), (FONT, 12))
-            });
-            plot.draw_series(values).map_err(to_text)?;
-        }
-    }
-    Ok(())
-}
-
-fn to_text(error: impl std::fmt::Display) -> String {
-    format!("could not draw the plot: {error}")
 }
 
 #[cfg(test)]
@@ -438,6 +212,27 @@ mod tests {
             svg.contains("stroke-dasharray=\"9 4\""),
             "the second line is not dashed"
         );
-        assert_eq!(svg.matches(">\nnaive\n<").count(), 1, "one shared legend");
+        // Names at the ends of lines are anchored at their end; the legend's are not.
+        let texts: Vec<&str> = svg.split("<text").skip(1).collect();
+        let named = |anchored: bool| {
+            let naive = texts.iter().filter(|t| t.contains(">\nnaive\n<"));
+            naive
+                .filter(|t| t.contains("text-anchor=\"end\"") == anchored)
+                .count()
+        };
+        assert_eq!(named(false), 1, "one shared legend");
+        assert!(named(true) >= 1, "no line named at its end");
+        assert_text_fits_the_column(&svg);
+    }
+
+    /// The figure is no wider than the book's column, and its smallest text is 12 px.
+    fn assert_text_fits_the_column(svg: &str) {
+        assert!(svg.starts_with(&format!("<svg width=\"{COLUMN_WIDTH}\"")));
+        let sizes = svg.split("font-size=\"").skip(1).map(|rest| {
+            let size = &rest[..rest.find('"').unwrap()];
+            size.parse::<f64>().unwrap()
+        });
+        let smallest = sizes.fold(f64::MAX, f64::min);
+        assert!((12.0..100.0).contains(&smallest), "text of {smallest} px");
     }
 }

@@ -32,13 +32,33 @@ pub(super) const DASHES: [&str; 8] = [
 /// once the SVG is written (plotters draws no dashed polylines of its own).
 pub(super) const LINE_OPACITY: f64 = 0.99;
 
-pub(super) const FONT: &str = "sans-serif";
-pub(super) const CHART_WIDTH: u32 = 560;
-pub(super) const CHART_HEIGHT: u32 = 400;
-pub(super) const LEGEND_ROW: u32 = 20;
+pub(crate) const FONT: &str = "sans-serif";
+
+/// The width of the book's content column (mdbook's `--content-max-width`): every figure is drawn
+/// this wide or narrower, so the page never shrinks it and its text keeps its size.
+pub(crate) const COLUMN_WIDTH: u32 = 750;
+
+/// The size asked of plotters for every text but titles. Its SVG writes a font size 1.24 times
+/// smaller (`plotters-svg`: `size / 1.24`): 15 is drawn at 12.1 px, the least the book shows.
+pub(crate) const TEXT: f64 = 15.0;
+/// Titles: drawn at 15.3 px.
+pub(crate) const TITLE: f64 = 19.0;
+/// About how wide a character of [`TEXT`] is drawn, in pixels, to lay out legends and labels.
+pub(crate) const CHAR_PX: f64 = 7.0;
+
+/// A line chart's height; it is [`COLUMN_WIDTH`] wide, charts go one under the other.
+pub(super) const CHART_HEIGHT: u32 = 360;
+pub(crate) const LEGEND_ROW: u32 = 24;
 
 pub(super) fn color(index: usize) -> RGBColor {
     PALETTE[index % PALETTE.len()]
+}
+
+/// The colour of series `index`'s label on its line: its own, darker, to read as text.
+pub(super) fn text_color(index: usize) -> RGBColor {
+    let c = color(index);
+    let dark = |v: u8| (f64::from(v) * 0.7) as u8;
+    RGBColor(dark(c.0), dark(c.1), dark(c.2))
 }
 
 pub(super) fn line_style(index: usize) -> ShapeStyle {
