@@ -144,7 +144,7 @@ impl Manifold {
                     members,
                     payload: payload.clone(),
                 };
-                // Partitioners live as long as the cluster; a failed send means it is shutting down.
+                // Partitioners live as long as the cluster: a failed send means shutdown.
                 let _ = from.send(self.partitioners[node], batch);
             }
         }

@@ -118,7 +118,7 @@ where
 {
     within(
         Duration::from_secs(60),
-        "readers and a writer did not finish in 60 s: does a read wait for a publish, or the reverse?",
+        "readers and a writer did not finish: does a read wait for a publish, or the reverse?",
         move || {
             let variants = ring_variants();
             // Which variant every published id is; written before the ring is published.
@@ -145,7 +145,7 @@ where
                             let expected = variants[variant].placement(hash).unwrap().node;
                             assert_eq!(
                                 answer.node, expected,
-                                "an answer claims ring {} but its owner is not that ring's: half a ring?",
+                                "ring {}'s answer has another ring's owner: half a ring?",
                                 answer.ring
                             );
                             if answer.ring >= published_before {
@@ -162,7 +162,8 @@ where
                             stale_since = Some((waiting_for, since));
                             assert!(
                                 since.elapsed() <= FRESHNESS,
-                                "ring {waiting_for} was published but a reader still answered from ring {} {:?} later",
+                                "ring {waiting_for} was published, yet a reader \
+                                 answered from ring {} {:?} later",
                                 answer.ring,
                                 since.elapsed()
                             );

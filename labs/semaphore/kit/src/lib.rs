@@ -82,8 +82,8 @@ pub type Lookup = Request<u64, u64>;
 // ANCHOR: limiter
 /// A limit on calls in flight that never blocks and never queues.
 ///
-/// The lab's `Semaphore` (`labs/semaphore/src/semaphore.rs`) and the reference solution both implement it, so the same
-/// suite checks both.
+/// The lab's `Semaphore` (`labs/semaphore/src/semaphore.rs`) and the reference solution both
+/// implement it, so the same suite checks both.
 pub trait Limiter: Send + Sync + 'static {
     /// Proof of one call in flight; dropping it gives the slot back.
     type Permit<'a>: Send

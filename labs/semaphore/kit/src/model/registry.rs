@@ -29,7 +29,8 @@ pub(crate) async fn serve(
         metrics.queues[index].store(inbox.backlog() + 1, Relaxed);
         if let Some((start, end)) = outage {
             while (start..end).contains(&Instant::now()) {
-                sleep_until(end.min(Instant::now() + tick)).await; // stopped; wakes to report its queue
+                // Stopped; wakes each tick to report its queue.
+                sleep_until(end.min(Instant::now() + tick)).await;
                 metrics.queues[index].store(inbox.backlog() + 1, Relaxed);
             }
         }
