@@ -189,9 +189,6 @@ impl Scenario for Reconnect {
     }
 }
 
-/// The timelines of the first profile's combinations, and below them the sweep when it ran: one
-/// SVG, as the results pipeline writes one per scenario.
-
 #[cfg(test)]
 mod tests {
     use serde_json::Value;
